@@ -1,0 +1,2 @@
+// The event loop; filled in by the event-loop work.
+import CLibevent

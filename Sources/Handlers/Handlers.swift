@@ -1,0 +1,2 @@
+// The message handlers; filled in by the handlers work.
+import NodeRuntime

@@ -1,0 +1,102 @@
+/// A point on the monotonic clock, in nanoseconds since an arbitrary origin.
+public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
+  /// Nanoseconds since the clock's origin.
+  public var nanoseconds: Int64
+
+  /// Makes the instant `nanoseconds` after the clock's origin.
+  @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+  /// The clock's origin, the start of virtual time in tests.
+  public static let zero = Instant(nanoseconds: 0)
+
+  /// Orders instants by time.
+  @inlinable public static func < (a: Instant, b: Instant) -> Bool { a.nanoseconds < b.nanoseconds }
+
+  /// The instant `d` later than `t`.
+  @inlinable public static func + (t: Instant, d: Duration) -> Instant {
+    Instant(nanoseconds: t.nanoseconds &+ d.nanoseconds)
+  }
+
+  /// The instant `d` earlier than `t`.
+  @inlinable public static func - (t: Instant, d: Duration) -> Instant {
+    Instant(nanoseconds: t.nanoseconds &- d.nanoseconds)
+  }
+
+  /// The time from `b` to `a`.
+  @inlinable public static func - (a: Instant, b: Instant) -> Duration {
+    Duration(nanoseconds: a.nanoseconds &- b.nanoseconds)
+  }
+
+  /// Milliseconds since the origin, with three decimals, for logs and test messages.
+  public var description: String { "t=\(Duration(nanoseconds: nanoseconds))" }
+}
+
+/// A length of time, in nanoseconds; distinct from `Instant` so the two cannot be mixed up.
+public struct Duration: Comparable, Hashable, Sendable, CustomStringConvertible {
+  /// The length in nanoseconds.
+  public var nanoseconds: Int64
+
+  /// Makes a duration of `nanoseconds`.
+  @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+  /// No time at all.
+  public static let zero = Duration(nanoseconds: 0)
+
+  /// A duration of whole milliseconds.
+  @inlinable public static func milliseconds(_ ms: Int64) -> Duration {
+    Duration(nanoseconds: ms &* 1_000_000)
+  }
+
+  /// A duration of whole microseconds.
+  @inlinable public static func microseconds(_ us: Int64) -> Duration {
+    Duration(nanoseconds: us &* 1_000)
+  }
+
+  /// The duration in milliseconds, as a floating-point number.
+  @inlinable public var milliseconds: Double { Double(nanoseconds) / 1_000_000 }
+
+  /// The duration in whole milliseconds, rounded to nearest (half away from zero).
+  @inlinable public var roundedMilliseconds: Int64 {
+    let (q, r) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000)
+    if r >= 500_000 { return q + 1 }
+    if r <= -500_000 { return q - 1 }
+    return q
+  }
+
+  /// The duration in whole microseconds, truncated.
+  @inlinable public var wholeMicroseconds: Int64 { nanoseconds / 1_000 }
+
+  /// Orders durations by length.
+  @inlinable public static func < (a: Duration, b: Duration) -> Bool { a.nanoseconds < b.nanoseconds }
+
+  /// The sum of two durations.
+  @inlinable public static func + (a: Duration, b: Duration) -> Duration {
+    Duration(nanoseconds: a.nanoseconds &+ b.nanoseconds)
+  }
+
+  /// Milliseconds with up to three decimals, such as `500ms` or `1.25ms`.
+  public var description: String {
+    let us = nanoseconds / 1_000
+    let whole = us / 1_000
+    let frac = abs(us % 1_000)
+    if frac == 0 { return "\(whole)ms" }
+    var f = String(frac)
+    while f.count < 3 { f = "0" + f }
+    while f.hasSuffix("0") { f.removeLast() }
+    return "\(whole).\(f)ms"
+  }
+}
+
+/// One reading of the two clocks: monotonic time for deadlines, wall time for timestamps.
+public struct ClockReading: Sendable, Hashable {
+  /// Monotonic time: deadlines and intervals are measured on it.
+  public var monotonic: Instant
+  /// Wall-clock time in milliseconds since the Unix epoch: only for printed timestamps.
+  public var unixMilliseconds: Int64
+
+  /// Makes a reading of both clocks.
+  @inlinable public init(monotonic: Instant, unixMilliseconds: Int64) {
+    self.monotonic = monotonic
+    self.unixMilliseconds = unixMilliseconds
+  }
+}

@@ -1,0 +1,1 @@
+print("messenger: not built yet")
