@@ -62,7 +62,8 @@ public struct Backoff: Sendable, Hashable {
     let upper = Swift.min(maxNs, (1 + jitter) * unjittered)
     let slack = Swift.max(1, 2 * upper.ulp)
     let delay = Double(delayNs)
-    precondition(lower <= delay && delay <= upper + slack, "backoff delay \(delayNs)ns out of bounds")
+    precondition(
+      lower <= delay && delay <= upper + slack, "backoff delay \(delayNs)ns out of bounds")
     return Duration(nanoseconds: delayNs)
   }
 
