@@ -1,0 +1,188 @@
+/// Why the byte parser stopped without a value.
+enum ParseFailure: Error {
+  /// A syntax or content error at this index of the buffer.
+  case syntax(Int, String)
+  /// The buffer ended inside the value.
+  case incomplete
+  /// An opening bracket at this index is one level too deep.
+  case tooDeep(Int)
+}
+
+/// A recursive-descent JSON parser over raw bytes; indexes are positions in `p`.
+struct ByteParser {
+  let p: UnsafeRawBufferPointer
+  var i: Int
+  let end: Int
+  let maxDepth: Int
+  /// Whether `end` is the end of the input, so a number may end there.
+  let atEOF: Bool
+  var depth = 0
+  /// Reused for strings with escapes.
+  var scratch: [UInt8] = []
+
+  init(_ p: UnsafeRawBufferPointer, from i: Int, to end: Int, maxDepth: Int, atEOF: Bool) {
+    self.p = p
+    self.i = i
+    self.end = end
+    self.maxDepth = maxDepth
+    self.atEOF = atEOF
+  }
+
+  @inline(__always) mutating func skipWhitespace() {
+    while i < end {
+      let b = p[i]
+      guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+      i += 1
+    }
+  }
+
+  /// Parses one value starting at `i` (which must not be whitespace).
+  mutating func parseValue() throws(ParseFailure) -> JSON {
+    guard i < end else { throw .incomplete }
+    switch p[i] {
+    case UInt8(ascii: "{"): return try parseObject()
+    case UInt8(ascii: "["): return try parseArray()
+    case UInt8(ascii: "\""): return .string(try parseString())
+    case UInt8(ascii: "t"):
+      try literal(Literals.true)
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try literal(Literals.false)
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try literal(Literals.null)
+      return .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      return try parseNumber()
+    default:
+      throw .syntax(i, "expected value")
+    }
+  }
+
+  mutating func literal(_ word: StaticString) throws(ParseFailure) {
+    let w = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+    for k in 0..<w.count {
+      guard i < end else { throw .incomplete }
+      guard p[i] == w[k] else { throw .syntax(i, "invalid literal") }
+      i += 1
+    }
+  }
+
+  mutating func parseArray() throws(ParseFailure) -> JSON {
+    if depth == maxDepth { throw .tooDeep(i) }
+    depth += 1
+    i += 1
+    var items: [JSON] = []
+    skipWhitespace()
+    guard i < end else { throw .incomplete }
+    if p[i] == UInt8(ascii: "]") {
+      i += 1
+      depth -= 1
+      return .array(items)
+    }
+    while true {
+      items.append(try parseValue())
+      skipWhitespace()
+      guard i < end else { throw .incomplete }
+      let c = p[i]
+      i += 1
+      if c == UInt8(ascii: ",") {
+        skipWhitespace()
+        continue
+      }
+      if c == UInt8(ascii: "]") { break }
+      throw .syntax(i - 1, "expected ',' or ']' in array")
+    }
+    depth -= 1
+    return .array(items)
+  }
+
+  mutating func parseObject() throws(ParseFailure) -> JSON {
+    if depth == maxDepth { throw .tooDeep(i) }
+    depth += 1
+    i += 1
+    var fields = FieldCollector()
+    skipWhitespace()
+    guard i < end else { throw .incomplete }
+    if p[i] == UInt8(ascii: "}") {
+      i += 1
+      depth -= 1
+      return .object(JSONObject())
+    }
+    while true {
+      guard i < end else { throw .incomplete }
+      guard p[i] == UInt8(ascii: "\"") else { throw .syntax(i, "expected string key in object") }
+      let key = try parseString()
+      skipWhitespace()
+      guard i < end else { throw .incomplete }
+      guard p[i] == UInt8(ascii: ":") else { throw .syntax(i, "expected ':' after object key") }
+      i += 1
+      skipWhitespace()
+      fields.insert(key, try parseValue())
+      skipWhitespace()
+      guard i < end else { throw .incomplete }
+      let c = p[i]
+      i += 1
+      if c == UInt8(ascii: ",") {
+        skipWhitespace()
+        continue
+      }
+      if c == UInt8(ascii: "}") { break }
+      throw .syntax(i - 1, "expected ',' or '}' in object")
+    }
+    depth -= 1
+    return .object(JSONObject(fields.fields))
+  }
+}
+
+/// The words `true`, `false` and `null`.
+enum Literals {
+  static let `true`: StaticString = "true"
+  static let `false`: StaticString = "false"
+  static let null: StaticString = "null"
+}
+
+/// A key compared and hashed by its Unicode scalars, as Python compares keys (Swift's `String`
+/// equality would merge canonically equivalent keys).
+struct ScalarKey: Hashable {
+  let text: String
+  static func == (a: ScalarKey, b: ScalarKey) -> Bool { sameScalars(a.text, b.text) }
+  func hash(into h: inout Hasher) {
+    for b in text.utf8 { h.combine(b) }
+  }
+}
+
+@inline(__always) func sameScalars(_ a: String, _ b: String) -> Bool {
+  a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+}
+
+/// Collects an object's fields: a repeated key keeps its first position and takes the last
+/// value; a linear scan for small objects, a hash index above 16 keys so thousands stay linear.
+struct FieldCollector {
+  var fields: [JSONObject.Field] = []
+  var index: [ScalarKey: Int]? = nil
+
+  mutating func insert(_ key: String, _ value: JSON) {
+    if index == nil {
+      for k in fields.indices where sameScalars(fields[k].key, key) {
+        fields[k].value = value
+        return
+      }
+      fields.append(JSONObject.Field(key, value))
+      if fields.count > 16 {
+        var built: [ScalarKey: Int] = [:]
+        built.reserveCapacity(64)
+        for (k, f) in fields.enumerated() { built[ScalarKey(text: f.key)] = k }
+        index = built
+      }
+      return
+    }
+    let k = ScalarKey(text: key)
+    if let at = index![k] {
+      fields[at].value = value
+    } else {
+      index![k] = fields.count
+      fields.append(JSONObject.Field(key, value))
+    }
+  }
+}

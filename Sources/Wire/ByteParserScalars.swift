@@ -1,0 +1,202 @@
+extension ByteParser {
+  /// A `String` from the bytes `lo..<hi` of `p`, which are known to be valid UTF-8.
+  @inline(__always) func text(_ lo: Int, _ hi: Int) -> String {
+    let start = p.baseAddress!.assumingMemoryBound(to: UInt8.self) + lo
+    return String(decoding: UnsafeBufferPointer(start: start, count: hi - lo), as: UTF8.self)
+  }
+
+  /// Parses a string starting at its opening quote; the common case (no escapes) makes the
+  /// `String` straight from the input bytes.
+  mutating func parseString() throws(ParseFailure) -> String {
+    i += 1
+    let start = i
+    var ascii = true
+    while i < end {
+      let b = p[i]
+      if b == UInt8(ascii: "\"") {
+        if !ascii { try validateUTF8(start, i) }
+        i += 1
+        return text(start, i - 1)
+      }
+      if b == UInt8(ascii: "\\") { return try parseEscapedString(from: start, ascii: ascii) }
+      if b < 0x20 { throw .syntax(i, "unescaped control character in string") }
+      if b >= 0x80 { ascii = false }
+      i += 1
+    }
+    throw .incomplete
+  }
+
+  /// Finishes a string that has escapes, copying it into `scratch`; `i` is at a backslash.
+  mutating func parseEscapedString(from start: Int, ascii: Bool) throws(ParseFailure) -> String {
+    var ascii = ascii
+    scratch.removeAll(keepingCapacity: true)
+    scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[start..<i]))
+    while i < end {
+      let b = p[i]
+      if b == UInt8(ascii: "\"") {
+        if !ascii { try validateUTF8(start, i) }
+        i += 1
+        return String(decoding: scratch, as: UTF8.self)
+      }
+      if b < 0x20 { throw .syntax(i, "unescaped control character in string") }
+      if b != UInt8(ascii: "\\") {
+        if b >= 0x80 { ascii = false }
+        scratch.append(b)
+        i += 1
+        continue
+      }
+      guard i + 1 < end else { throw .incomplete }
+      let e = p[i + 1]
+      var c: UInt8
+      switch e {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): c = e
+      case UInt8(ascii: "b"): c = 0x08
+      case UInt8(ascii: "f"): c = 0x0C
+      case UInt8(ascii: "n"): c = 0x0A
+      case UInt8(ascii: "r"): c = 0x0D
+      case UInt8(ascii: "t"): c = 0x09
+      case UInt8(ascii: "u"):
+        appendScalar(try unicodeEscape())
+        continue
+      default: throw .syntax(i + 1, "invalid escape")
+      }
+      scratch.append(c)
+      i += 2
+    }
+    throw .incomplete
+  }
+
+  /// Reads `\uXXXX` at `i` (and its low half, for a high surrogate) and returns the scalar.
+  mutating func unicodeEscape() throws(ParseFailure) -> Unicode.Scalar {
+    let at = i
+    let hi = try hex4(i + 2)
+    i += 6
+    if hi >= 0xDC00 && hi <= 0xDFFF { throw .syntax(at, "lone surrogate") }
+    if hi < 0xD800 || hi > 0xDBFF { return Unicode.Scalar(hi)! }
+    guard i + 1 < end else { throw .incomplete }
+    guard p[i] == UInt8(ascii: "\\") && p[i + 1] == UInt8(ascii: "u") else {
+      throw .syntax(at, "lone surrogate")
+    }
+    let lo = try hex4(i + 2)
+    guard lo >= 0xDC00 && lo <= 0xDFFF else { throw .syntax(at, "lone surrogate") }
+    i += 6
+    return Unicode.Scalar(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))!
+  }
+
+  func hex4(_ from: Int) throws(ParseFailure) -> UInt32 {
+    var v: UInt32 = 0
+    for k in from..<from + 4 {
+      guard k < end else { throw .incomplete }
+      let b = p[k]
+      let d: UInt8
+      switch b {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): d = b - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): d = b - UInt8(ascii: "a") + 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): d = b - UInt8(ascii: "A") + 10
+      default: throw .syntax(k, "invalid \\u escape")
+      }
+      v = v << 4 | UInt32(d)
+    }
+    return v
+  }
+
+  mutating func appendScalar(_ s: Unicode.Scalar) {
+    for u in UTF8.encode(s)! { scratch.append(u) }
+  }
+
+  /// Checks strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF) in `lo..<hi`.
+  func validateUTF8(_ lo: Int, _ hi: Int) throws(ParseFailure) {
+    var k = lo
+    while k < hi {
+      let b = p[k]
+      if b < 0x80 {
+        k += 1
+        continue
+      }
+      var need = 0
+      var min: UInt8 = 0x80
+      var max: UInt8 = 0xBF
+      switch b {
+      case 0xC2...0xDF: need = 1
+      case 0xE0: (need, min) = (2, 0xA0)
+      case 0xE1...0xEC, 0xEE...0xEF: need = 2
+      case 0xED: (need, max) = (2, 0x9F)
+      case 0xF0: (need, min) = (3, 0x90)
+      case 0xF1...0xF3: need = 3
+      case 0xF4: (need, max) = (3, 0x8F)
+      default: throw .syntax(k, "invalid UTF-8 in string")
+      }
+      for n in 1...need {
+        guard k + n < hi else { throw .syntax(k, "invalid UTF-8 in string") }
+        let c = p[k + n]
+        let ok = n == 1 ? (c >= min && c <= max) : (c >= 0x80 && c <= 0xBF)
+        guard ok else { throw .syntax(k + n, "invalid UTF-8 in string") }
+      }
+      k += need + 1
+    }
+  }
+
+  @inline(__always) func isDigit(_ k: Int) -> Bool {
+    k < end && p[k] >= UInt8(ascii: "0") && p[k] <= UInt8(ascii: "9")
+  }
+
+  /// Requires a digit at `i` (after `-`, `.`, `e` or its sign).
+  func needDigit() throws(ParseFailure) {
+    guard i < end else { throw .incomplete }
+    guard isDigit(i) else { throw .syntax(i, "invalid number") }
+  }
+
+  /// Parses a number: `.int` if it is an integer that fits, `.bigInt` if it does not, `.double`
+  /// if it has a fraction or an exponent.
+  mutating func parseNumber() throws(ParseFailure) -> JSON {
+    let start = i
+    let negative = p[i] == UInt8(ascii: "-")
+    if negative { i += 1 }
+    try needDigit()
+    if p[i] == UInt8(ascii: "0") { i += 1 } else { while isDigit(i) { i += 1 } }
+    let intEnd = i
+    var isDouble = false
+    if i < end && p[i] == UInt8(ascii: ".") {
+      isDouble = true
+      i += 1
+      try needDigit()
+      while isDigit(i) { i += 1 }
+    }
+    if i < end && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
+      isDouble = true
+      i += 1
+      if i < end && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) { i += 1 }
+      try needDigit()
+      while isDigit(i) { i += 1 }
+    }
+    if i == end && !atEOF { throw .incomplete }
+    if i < end && continuesNumber(p[i]) { throw .syntax(i, "invalid number") }
+    if isDouble {
+      guard let d = Double(text(start, i)), d.isFinite else {
+        throw .syntax(start, "number out of range")
+      }
+      return .double(d)
+    }
+    let digitsStart = negative ? start + 1 : start
+    var v = 0
+    if intEnd - digitsStart <= 18 {
+      for k in digitsStart..<intEnd { v = v &* 10 &+ Int(p[k] &- UInt8(ascii: "0")) }
+      return .int(negative ? -v : v)
+    }
+    for k in digitsStart..<intEnd {
+      let d = Int(p[k] &- UInt8(ascii: "0"))
+      let (m, o1) = v.multipliedReportingOverflow(by: 10)
+      let (s, o2) = negative ? m.subtractingReportingOverflow(d) : m.addingReportingOverflow(d)
+      if o1 || o2 { return .bigInt(text(start, intEnd)) }
+      v = s
+    }
+    return .int(v)
+  }
+}
+
+/// Whether a byte right after a complete number makes it malformed (`01`, `1.5.`, `1e5e`, `1-`).
+@inline(__always) func continuesNumber(_ b: UInt8) -> Bool {
+  (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: ".")
+    || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+")
+    || b == UInt8(ascii: "-")
+}

@@ -1,0 +1,142 @@
+extension StreamParser {
+  /// Consumes what it can of `p` (whose first byte is at stream offset `base`) and returns the
+  /// index from which the bytes must be kept for the next chunk (`p.count` when none).
+  mutating func run(
+    _ p: UnsafeRawBufferPointer, base: Int, _ emit: (ParseEvent) -> Void
+  ) -> Int {
+    var i = 0
+    let end = p.count
+    while i < end {
+      switch mode {
+      case .skippingLine:
+        while i < end && p[i] != 0x0A { i += 1 }
+        if i == end { return end }
+        i += 1
+        lineHasContent = false
+        mode = .between
+      case .between:
+        while i < end {
+          let b = p[i]
+          if b == 0x0A {
+            lineHasContent = false
+          } else if b != 0x20 && b != 0x09 && b != 0x0D {
+            break
+          }
+          i += 1
+        }
+        if i == end { return end }
+        valueStartsLine = !lineHasContent
+        lineHasContent = true
+        i = parseInPlace(p, from: i, base: base, emit)
+      case .scanning(var scanner, let scanned):
+        mode = .between  // so the scanner's stack is not shared while it runs
+        let s = i
+        var j = s + scanned
+        let limit = end - s > maxValueBytes ? s + maxValueBytes : end
+        switch scanner.run(p, &j, limit) {
+        case .needMore:
+          guard limit < end else {
+            mode = .scanning(scanner, scanned: j - s)
+            return s
+          }
+          let reason = "value larger than \(maxValueBytes) bytes"
+          emit(.malformed(.at(s, in: p, base: base, reason: reason)))
+          scanner.discarding = true
+          mode = .discarding(scanner)
+          i = j
+        case .complete(let e):
+          var parser = ByteParser(p, from: s, to: e, maxDepth: maxDepth, atEOF: true)
+          do throws(ParseFailure) {
+            emit(.value(try parser.parseValue()))
+            i = e
+          } catch {
+            let (at, reason) = describe(error, p)
+            i = fail(at: at, reason: reason, start: s, p, base, emit)
+          }
+        case .error(let e, let reason):
+          // The parser names the first problem, which may be an earlier one the scanner leaves
+          // to it (invalid UTF-8, a lone surrogate, a number out of range).
+          var parser = ByteParser(p, from: s, to: e + 1, maxDepth: maxDepth, atEOF: false)
+          var (at, why) = (e, reason)
+          do throws(ParseFailure) {
+            _ = try parser.parseValue()
+          } catch {
+            if case .syntax(let a, let r) = error { (at, why) = (a, r) }
+          }
+          i = fail(at: at, reason: why, start: s, p, base, emit)
+        case .tooDeep(let e):
+          emit(.malformed(.at(e, in: p, base: base, reason: "nesting deeper than \(maxDepth)")))
+          mode = .discarding(scanner)
+          i = j
+        }
+      case .discarding(var scanner):
+        mode = .between
+        switch scanner.run(p, &i, end) {
+        case .needMore:
+          mode = .discarding(scanner)
+          return end
+        case .complete(let e):
+          i = e
+        case .error(let e, _), .tooDeep(let e):
+          // Already reported: resume silently by the same rule as for a syntax error.
+          if scanner.lineFresh {
+            lineHasContent = false
+            i = e
+          } else {
+            mode = .skippingLine
+            i = e
+          }
+        }
+      }
+    }
+    return end
+  }
+
+  /// Parses the value at `s` straight from `p` when it lies whole there; otherwise switches to
+  /// scanning from `s`. Returns where to go on.
+  mutating func parseInPlace(
+    _ p: UnsafeRawBufferPointer, from s: Int, base: Int, _ emit: (ParseEvent) -> Void
+  ) -> Int {
+    let limit = p.count - s > maxValueBytes ? s + maxValueBytes : p.count
+    var parser = ByteParser(p, from: s, to: limit, maxDepth: maxDepth, atEOF: false)
+    do throws(ParseFailure) {
+      emit(.value(try parser.parseValue()))
+      return parser.i
+    } catch {
+      switch error {
+      case .syntax(let at, let reason):
+        return fail(at: at, reason: reason, start: s, p, base, emit)
+      case .incomplete, .tooDeep:
+        mode = .scanning(Scanner(maxDepth: maxDepth, lineFresh: valueStartsLine), scanned: 0)
+        return s
+      }
+    }
+  }
+
+  /// Reports a problem at `e` in the value that started at `s`, and returns where to resume.
+  mutating func fail(
+    at e: Int, reason: String, start s: Int, _ p: UnsafeRawBufferPointer, _ base: Int,
+    _ emit: (ParseEvent) -> Void
+  ) -> Int {
+    emit(.malformed(.at(e, in: p, base: base, reason: reason)))
+    mode = .between
+    if e > s && firstOnLine(e, s, p) {
+      lineHasContent = false
+      return e
+    }
+    mode = .skippingLine
+    return e
+  }
+
+  /// Whether only whitespace precedes the byte at `e` on its line (the value began at `s`).
+  func firstOnLine(_ e: Int, _ s: Int, _ p: UnsafeRawBufferPointer) -> Bool {
+    var k = e - 1
+    while k >= s {
+      let b = p[k]
+      if b == 0x0A { return true }
+      if b != 0x20 && b != 0x09 && b != 0x0D { return false }
+      k -= 1
+    }
+    return valueStartsLine
+  }
+}
