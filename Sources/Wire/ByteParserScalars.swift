@@ -73,10 +73,11 @@ extension ByteParser {
     i += 6
     if hi >= 0xDC00 && hi <= 0xDFFF { throw .syntax(at, "lone surrogate") }
     if hi < 0xD800 || hi > 0xDBFF { return Unicode.Scalar(hi)! }
-    guard i + 1 < end else { throw .incomplete }
-    guard p[i] == UInt8(ascii: "\\") && p[i + 1] == UInt8(ascii: "u") else {
+    guard i < end else { throw .incomplete }
+    guard p[i] == UInt8(ascii: "\\") && (i + 1 == end || p[i + 1] == UInt8(ascii: "u")) else {
       throw .syntax(at, "lone surrogate")
     }
+    guard i + 1 < end else { throw .incomplete }
     let lo = try hex4(i + 2)
     guard lo >= 0xDC00 && lo <= 0xDFFF else { throw .syntax(at, "lone surrogate") }
     i += 6

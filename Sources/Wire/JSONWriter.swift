@@ -33,8 +33,9 @@ public enum JSONWriter {
     out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
   }
 
-  /// Appends `s` quoted, with `"`, `\` and control characters escaped and every non-ASCII
-  /// scalar written as `\uXXXX` (a surrogate pair above U+FFFF).
+  /// Appends `s` quoted, with `"`, `\` and control characters escaped and every scalar outside
+  /// ASCII's printable range (DEL too, as Python does) written as `\uXXXX` (a surrogate pair
+  /// above U+FFFF).
   public static func appendString(_ s: String, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var s = s
@@ -43,7 +44,7 @@ public enum JSONWriter {
       var k = 0
       while k < u.count {
         let b = u[k]
-        if b >= 0x20 && b < 0x80 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+        if b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
           k += 1
           continue
         }
@@ -67,7 +68,7 @@ public enum JSONWriter {
     case 0x09: appendStatic("\\t", to: &out)
     case 0x08: appendStatic("\\b", to: &out)
     case 0x0C: appendStatic("\\f", to: &out)
-    case 0..<0x20: appendUnit(UInt32(b), to: &out)
+    case 0..<0x20, 0x7F: appendUnit(UInt32(b), to: &out)
     default:
       // A valid UTF-8 sequence, since it comes from a String.
       var scalar: UInt32

@@ -39,6 +39,10 @@ extension StreamParser {
             mode = .scanning(scanner, scanned: j - s)
             return s
           }
+          if let (at, why) = earlierProblem(p, s, limit) {
+            i = fail(at: at, reason: why, start: s, p, base, emit)
+            continue
+          }
           let reason = "value larger than \(maxValueBytes) bytes"
           emit(.malformed(.at(s, in: p, base: base, reason: reason)))
           scanner.discarding = true
@@ -54,17 +58,13 @@ extension StreamParser {
             i = fail(at: at, reason: reason, start: s, p, base, emit)
           }
         case .error(let e, let reason):
-          // The parser names the first problem, which may be an earlier one the scanner leaves
-          // to it (invalid UTF-8, a lone surrogate, a number out of range).
-          var parser = ByteParser(p, from: s, to: e + 1, maxDepth: maxDepth, atEOF: false)
-          var (at, why) = (e, reason)
-          do throws(ParseFailure) {
-            _ = try parser.parseValue()
-          } catch {
-            if case .syntax(let a, let r) = error { (at, why) = (a, r) }
-          }
+          let (at, why) = earlierProblem(p, s, e + 1) ?? (e, reason)
           i = fail(at: at, reason: why, start: s, p, base, emit)
         case .tooDeep(let e):
+          if let (at, why) = earlierProblem(p, s, e + 1) {
+            i = fail(at: at, reason: why, start: s, p, base, emit)
+            continue
+          }
           emit(.malformed(.at(e, in: p, base: base, reason: "nesting deeper than \(maxDepth)")))
           mode = .discarding(scanner)
           i = j
@@ -111,6 +111,19 @@ extension StreamParser {
         return s
       }
     }
+  }
+
+  /// The first problem the parser finds in `p[s..<end]`, which may come before the one the
+  /// scanner stopped at (invalid UTF-8, a lone surrogate, a number out of range are left to the
+  /// parser), so that chunking never changes which problem is reported.
+  func earlierProblem(_ p: UnsafeRawBufferPointer, _ s: Int, _ end: Int) -> (Int, String)? {
+    var parser = ByteParser(p, from: s, to: end, maxDepth: maxDepth, atEOF: false)
+    do throws(ParseFailure) {
+      _ = try parser.parseValue()
+    } catch {
+      if case .syntax(let a, let r) = error { return (a, r) }
+    }
+    return nil
   }
 
   /// Reports a problem at `e` in the value that started at `s`, and returns where to resume.
