@@ -73,6 +73,7 @@ struct ByteParser {
     depth += 1
     i += 1
     var items: [JSON] = []
+    items.reserveCapacity(4)
     skipWhitespace()
     guard i < end else { throw .incomplete }
     if p[i] == UInt8(ascii: "]") {
@@ -152,15 +153,23 @@ struct ScalarKey: Hashable {
   }
 }
 
+/// Whether two strings have the same scalars. `==` decides quickly (it compares bytes for ASCII)
+/// and scalar equality implies it; only non-ASCII matches are checked scalar by scalar.
 @inline(__always) func sameScalars(_ a: String, _ b: String) -> Bool {
-  a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+  guard a.utf8.count == b.utf8.count, a == b else { return false }
+  return a.utf8.allSatisfy { $0 < 0x80 } || a.utf8.elementsEqual(b.utf8)
 }
 
 /// Collects an object's fields: a repeated key keeps its first position and takes the last
 /// value; a linear scan for small objects, a hash index above 16 keys so thousands stay linear.
 struct FieldCollector {
-  var fields: [JSONObject.Field] = []
+  var fields: [JSONObject.Field]
   var index: [ScalarKey: Int]? = nil
+
+  init() {
+    fields = []
+    fields.reserveCapacity(8)  // one allocation for a typical message body
+  }
 
   mutating func insert(_ key: String, _ value: JSON) {
     if index == nil {

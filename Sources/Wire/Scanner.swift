@@ -132,7 +132,9 @@ struct Scanner {
       if b == UInt8(ascii: ",") {
         state = object == true ? .key : .value
         i += 1
-      } else if b == UInt8(ascii: "}") && object != false || b == UInt8(ascii: "]") && object != true {
+      } else if b == UInt8(ascii: "}") && object != false
+        || b == UInt8(ascii: "]") && object != true
+      {
         return close(&i)
       } else if b == UInt8(ascii: ":") && object == nil {
         state = .value
@@ -173,7 +175,9 @@ struct Scanner {
       state = .numInt
       i += 1
     case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-      word = b == UInt8(ascii: "t") ? Literals.true : b == UInt8(ascii: "f") ? Literals.false : Literals.null
+      word =
+        b == UInt8(ascii: "t")
+        ? Literals.true : b == UInt8(ascii: "f") ? Literals.false : Literals.null
       state = .literal
       count = 1
       i += 1
@@ -233,6 +237,7 @@ struct Scanner {
   }
 
   @inline(__always) func isHex(_ b: UInt8) -> Bool {
-    (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "f"))
+    (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+      || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "f"))
   }
 }

@@ -31,13 +31,13 @@ struct PythonDifferentialTests {
     for (k, ours) in lines.enumerated() where Array(pythonLines[k]) != ours {
       mismatches += 1
       if mismatches <= 5 {
-        Issue.record(
-          "value \(k): ours \(String(decoding: ours, as: UTF8.self)) python \(String(decoding: pythonLines[k], as: UTF8.self))"
-        )
+        let theirs = String(decoding: pythonLines[k], as: UTF8.self)
+        Issue.record("value \(k): ours \(String(decoding: ours, as: UTF8.self)) python \(theirs)")
       }
     }
     #expect(mismatches == 0)
-    let reparsed = values(events(output, cuts: Array(stride(from: 4093, to: output.count, by: 4093))))
+    let reparsed = values(
+      events(output, cuts: Array(stride(from: 4093, to: output.count, by: 4093))))
     #expect(reparsed.count == originals.count)
     for (k, v) in zip(reparsed, originals).enumerated() where v.0 != v.1 {
       Issue.record("value \(k) changed on the way back: \(v.0.pythonText) vs \(v.1.pythonText)")

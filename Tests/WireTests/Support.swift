@@ -70,7 +70,8 @@ func pythonAvailable() -> Bool {
 func runPython(_ script: String, input: [UInt8]) -> [UInt8]? {
   let dir = "/tmp/wiretests-\(getpid())"
   mkdir(dir, 0o700)
-  let inPath = dir + "/in", scriptPath = dir + "/script.py"
+  let inPath = dir + "/in"
+  let scriptPath = dir + "/script.py"
   guard write(input, to: inPath), write(Array(script.utf8), to: scriptPath) else { return nil }
   guard let pipe = popen("python3 \(scriptPath) < \(inPath)", "r") else { return nil }
   var out: [UInt8] = []

@@ -8,12 +8,12 @@ struct WriterTests {
   @Test func floatsPrintAsPythonRepr() {
     let cases: [(Double, String)] = [
       (1, "1.0"), (100, "100.0"), (0.0001, "0.0001"), (1e-5, "1e-05"), (1e16, "1e+16"),
-      (1e15, "1000000000000000.0"), (9999999999999998, "9999999999999998.0"),
-      (123456789012345680, "1.2345678901234568e+17"), (0.1, "0.1"), (-0.0, "-0.0"), (0, "0.0"),
+      (1e15, "1000000000000000.0"), (9_999_999_999_999_998, "9999999999999998.0"),
+      (123_456_789_012_345_680, "1.2345678901234568e+17"), (0.1, "0.1"), (-0.0, "-0.0"), (0, "0.0"),
       (.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
       (-1.7976931348623157e308, "-1.7976931348623157e+308"), (1.5e300, "1.5e+300"),
       (2.5e-7, "2.5e-07"), (123.456, "123.456"), (0.00012, "0.00012"), (1.5e-5, "1.5e-05"),
-      (9007199254740992, "9007199254740992.0"), (1e22, "1e+22"), (-2.5, "-2.5"),
+      (9_007_199_254_740_992, "9007199254740992.0"), (1e22, "1e+22"), (-2.5, "-2.5"),
     ]
     for (d, text) in cases { #expect(double(d) == text) }
   }
@@ -23,7 +23,9 @@ struct WriterTests {
     #expect(JSON.int(-42).pythonText == "-42")
     #expect(JSON.int(Int.min).pythonText == "-9223372036854775808")
     #expect(JSON.int(Int.max).pythonText == "9223372036854775807")
-    #expect(JSON.bigInt("-123456789012345678901234567890").pythonText == "-123456789012345678901234567890")
+    #expect(
+      JSON.bigInt("-123456789012345678901234567890").pythonText == "-123456789012345678901234567890"
+    )
   }
 
   @Test func stringsAreEscapedAsEnsureAsciiDoes() {
@@ -38,7 +40,8 @@ struct WriterTests {
   @Test func containersUsePythonSeparators() {
     let v = JSON.object(
       JSONObject([
-        .init("a", .array([.int(1), .null, .bool(true), .bool(false)])), .init("b", .object(JSONObject())),
+        .init("a", .array([.int(1), .null, .bool(true), .bool(false)])),
+        .init("b", .object(JSONObject())),
         .init("c", .array([])),
       ]))
     #expect(v.pythonText == #"{"a": [1, null, true, false], "b": {}, "c": []}"#)
@@ -54,6 +57,7 @@ struct WriterTests {
 
   @Test func parsedValuesWriteBackInPythonFormat() {
     let text = #"{"b":1,"a":[1.50,2E3,-0,"\u00E9\/"],"c":{"x":null}}"#
-    #expect(parsed(text)?.pythonText == #"{"b": 1, "a": [1.5, 2000.0, 0, "\u00e9/"], "c": {"x": null}}"#)
+    #expect(
+      parsed(text)?.pythonText == #"{"b": 1, "a": [1.5, 2000.0, 0, "\u00e9/"], "c": {"x": null}}"#)
   }
 }
