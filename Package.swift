@@ -33,10 +33,17 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Drives a Node on virtual time and captures what it writes: shared by the tests.
+    .target(
+      name: "Harness", dependencies: ["NodeRuntime", "Handlers", "Policy", "Wire"],
+      path: "Tests/Harness"),
     .testTarget(name: "WireTests", dependencies: ["Wire"]),
     .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
-    .testTarget(name: "NodeRuntimeTests", dependencies: ["NodeRuntime", "Wire", "Policy"]),
-    .testTarget(name: "HandlersTests", dependencies: ["Handlers", "NodeRuntime", "Wire", "Policy"]),
+    .testTarget(
+      name: "NodeRuntimeTests", dependencies: ["NodeRuntime", "Wire", "Policy", "Harness"]),
+    .testTarget(
+      name: "HandlersTests",
+      dependencies: ["Handlers", "NodeRuntime", "Wire", "Policy", "Harness"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
     .testTarget(name: "EndToEndTests", dependencies: ["messenger"]),
   ]

@@ -100,3 +100,37 @@ public struct ClockReading: Sendable, Hashable {
     self.unixMilliseconds = unixMilliseconds
   }
 }
+
+extension ClockReading {
+  /// The wall-clock time as ISO 8601 in UTC with milliseconds, such as
+  /// `2026-11-23T10:15:02.481Z`.
+  public var iso8601: String { ClockReading.iso8601(unixMilliseconds: unixMilliseconds) }
+
+  /// Formats milliseconds since the Unix epoch as ISO 8601 in UTC with milliseconds.
+  public static func iso8601(unixMilliseconds ms: Int64) -> String {
+    let (secs, milli) = floorDivide(ms, 1000)
+    let (days, secOfDay) = floorDivide(secs, 86_400)
+    // Howard Hinnant's days-to-civil conversion, valid for the proleptic Gregorian calendar.
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    func pad(_ v: Int64, _ width: Int) -> String {
+      let s = String(v)
+      return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secOfDay / 3600, 2)):"
+      + "\(pad(secOfDay / 60 % 60, 2)):\(pad(secOfDay % 60, 2)).\(pad(milli, 3))Z"
+  }
+
+  private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    let q = a / b
+    let r = a % b
+    return r < 0 ? (q - 1, r + b) : (q, r)
+  }
+}

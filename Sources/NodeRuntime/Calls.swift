@@ -1,0 +1,223 @@
+import Policy
+import Wire
+
+/// How a call or callback ended.
+public struct CallResult: Sendable {
+  /// The reply's body, or nil when the call timed out, gave up or was reaped.
+  public var reply: JSONObject?
+  /// The number of attempts sent.
+  public var attempts: Int
+  /// The backoff waits actually taken between attempts.
+  public var totalDelay: Duration
+}
+
+/// A completion: called exactly once, with the node and how the call ended.
+public typealias Completion = (Node, CallResult) -> Void
+
+/// Who waits for a pending `msg_id`.
+enum PendingOwner {
+  /// An attempt of a call with its own timeouts: the call's id.
+  case call(Int)
+  /// A callback with no timeout of its own: the reaper expires it.
+  case callback(Completion)
+}
+
+/// A call under way: its request, its plan, the attempts sent so far.
+struct Call {
+  let dest: String
+  let body: JSONObject
+  let plan: RetryPlan
+  let completion: Completion
+  /// Every attempt's `msg_id`; all stay pending until the call ends.
+  var ids: [Int] = []
+  var totalDelay = Duration.zero
+  /// The backoff wait under way before the next attempt: when it started and how long it is.
+  var wait: (start: Instant, length: Duration)?
+}
+
+/// What a timer is for.
+enum TimerEvent {
+  /// Attempt number `attempt` (from 1) of call `call` waited its full timeout.
+  case attemptTimeout(call: Int, attempt: Int)
+  /// The backoff wait after attempt number `attempt` of call `call` is over.
+  case backoffOver(call: Int, attempt: Int)
+  /// A reaper pass.
+  case reap
+}
+
+extension Node {
+  /// True when `n` more calls can be pending without passing `--max-pending`.
+  public func hasRoom(for n: Int) -> Bool { pending.hasRoom(for: n, reserved: reservedSlots) }
+
+  /// Starts a call to `dest` that follows `plan` (timeouts, retries, backoff) and completes once:
+  /// with the first reply that is not error 11, or with nil after the last attempt failed. Every
+  /// attempt's id stays pending until then. Throws error 11 when the pending table lacks room.
+  public func call(
+    _ dest: String, _ body: JSONObject, plan: RetryPlan, then completion: @escaping Completion
+  ) throws(RPCError) {
+    guard hasRoom(for: plan.attempts) else { throw tooManyPending() }
+    let id = nextCallID
+    nextCallID += 1
+    calls[id] = Call(dest: dest, body: body, plan: plan, completion: completion)
+    reservedSlots += plan.attempts - 1
+    sendAttempt(of: id)
+  }
+
+  /// Sends `body` to `dest` as an async RPC with no timeout of its own: `completion` gets the
+  /// reply, or nil when the reaper expires it. Returns the message's id. Throws error 11 when
+  /// the pending table is full.
+  @discardableResult
+  public func send(
+    _ dest: String, _ body: JSONObject, then completion: @escaping Completion
+  ) throws(RPCError) -> Int {
+    guard hasRoom(for: 1) else { throw tooManyPending() }
+    let id = emit(from: nodeID ?? "", to: dest, body)
+    stats.rpcAttempts += 1
+    pending.register(id, owner: .callback(completion), at: now.monotonic, reapable: true)
+    if pending.reapableCount == 1 { armReaper(fresh: true) }
+    return id
+  }
+
+  private func tooManyPending() -> RPCError {
+    RPCError(.temporarilyUnavailable, "too many pending calls (limit \(pending.limit))")
+  }
+
+  private func sendAttempt(of callID: Int) {
+    guard var call = calls[callID] else { return }
+    let id = emit(from: nodeID ?? "", to: call.dest, call.body)
+    pending.register(id, owner: .call(callID), at: now.monotonic, reapable: false)
+    call.ids.append(id)
+    call.wait = nil
+    calls[callID] = call
+    stats.rpcAttempts += 1
+    let n = call.ids.count
+    if n > 1 {
+      reservedSlots -= 1
+      stats.retries += 1
+      log(
+        .info,
+        "rpc retry dest=\(call.dest) attempt=\(n)/\(call.plan.attempts) msg_id=\(id)"
+          + " timeout_ms=\(call.plan.timeout.roundedMilliseconds)")
+    }
+    timers.insert(.attemptTimeout(call: callID, attempt: n), at: now.monotonic + call.plan.timeout)
+  }
+
+  /// Routes a reply to whoever waits for `inReplyTo`; a reply nobody waits for is dropped.
+  func deliverReply(_ body: JSONObject, inReplyTo: JSON, from src: String) {
+    guard case .int(let id) = inReplyTo, let owner = pending.owner(of: id) else {
+      stats.lateReplies += 1
+      log(.debug, "late or unknown reply from \(src) in_reply_to=\(inReplyTo.pythonText) dropped")
+      return
+    }
+    switch owner {
+    case .callback(let completion):
+      pending.remove(id)
+      completion(self, CallResult(reply: body, attempts: 1, totalDelay: .zero))
+    case .call(let callID):
+      guard let call = calls[callID] else { return }
+      let isUnavailable =
+        call.plan.unavailableIsFailure && body["type"] == .string("error")
+        && body["code"] == .int(ErrorCode.temporarilyUnavailable.rawValue)
+      guard isUnavailable else { return finish(callID, reply: body) }
+      if id == call.ids.last && call.wait == nil {
+        attemptFailed(callID, why: "temporarily unavailable")
+      } else {
+        log(.debug, "ignored error 11 from \(src) to an earlier attempt msg_id=\(id)")
+      }
+    }
+  }
+
+  private func attemptFailed(_ callID: Int, why: String) {
+    guard var call = calls[callID] else { return }
+    let sent = call.ids.count
+    guard call.plan.mayRetry(after: sent) else {
+      log(
+        .info,
+        "rpc gave up dest=\(call.dest) attempts=\(sent)/\(call.plan.attempts) last=\"\(why)\""
+          + " msg_ids=\(call.ids.map(String.init).joined(separator: ","))")
+      return finish(callID, reply: nil)
+    }
+    guard let backoff = call.plan.backoff else { return sendAttempt(of: callID) }
+    let delay = backoff.delay(attempt: sent - 1, using: &rng)
+    call.wait = (now.monotonic, delay)
+    calls[callID] = call
+    timers.insert(.backoffOver(call: callID, attempt: sent), at: now.monotonic + delay)
+  }
+
+  /// Ends a call: releases all its ids at once, then completes it.
+  private func finish(_ callID: Int, reply: JSONObject?) {
+    guard var call = calls.removeValue(forKey: callID) else { return }
+    for id in call.ids { pending.remove(id) }
+    reservedSlots -= call.plan.attempts - call.ids.count
+    if let wait = call.wait {
+      // A reply arrived during a backoff wait: only the part already waited was taken.
+      call.totalDelay = call.totalDelay + (now.monotonic - wait.start)
+    }
+    call.completion(
+      self, CallResult(reply: reply, attempts: call.ids.count, totalDelay: call.totalDelay))
+  }
+
+  /// Runs the timer `event`, which was due at `due`.
+  func run(_ event: TimerEvent, due: Instant) {
+    guard isLive(event, deadline: due) else { return }
+    switch event {
+    case .attemptTimeout(let callID, _):
+      stats.timeouts += 1
+      attemptFailed(callID, why: "timed out")
+    case .backoffOver(let callID, _):
+      if let wait = calls[callID]?.wait { calls[callID]!.totalDelay = calls[callID]!.totalDelay + wait.length }
+      sendAttempt(of: callID)
+    case .reap:
+      reap()
+    }
+  }
+
+  /// True when the timer `event` due at `deadline` still has work: its call is still at that
+  /// step, or it is the reaper's current pass.
+  func isLive(_ event: TimerEvent, deadline: Instant) -> Bool {
+    switch event {
+    case .attemptTimeout(let callID, let attempt):
+      guard let call = calls[callID] else { return false }
+      return call.ids.count == attempt && call.wait == nil
+    case .backoffOver(let callID, let attempt):
+      guard let call = calls[callID] else { return false }
+      return call.ids.count == attempt && call.wait != nil
+    case .reap:
+      return reaperDeadline == deadline && pending.reapableCount > 0
+    }
+  }
+
+  /// Arms the reaper's next pass: the first tick of its grid (every `--reap-interval-ms`) at
+  /// which the oldest reapable callback is past the threshold, so no pass runs for nothing.
+  /// `fresh` starts a new grid, when the first reapable callback of a busy spell arrives.
+  private func armReaper(fresh: Bool) {
+    if fresh { reaperGridOrigin = now.monotonic }
+    guard let origin = reaperGridOrigin, let oldest = pending.oldestReapable() else {
+      reaperDeadline = nil
+      return
+    }
+    let interval = config.reapInterval.nanoseconds
+    let expiry = (oldest + config.reapThreshold).nanoseconds - origin.nanoseconds
+    let ticks = expiry < 0 ? 1 : expiry / interval + 1
+    let deadline = origin + Duration(nanoseconds: ticks * interval)
+    reaperDeadline = deadline
+    timers.insert(.reap, at: deadline)
+  }
+
+  /// A reaper pass: expires every callback registered more than the threshold ago.
+  private func reap() {
+    reaperDeadline = nil
+    var expired: [Completion] = []
+    let reaped = pending.reap(registeredBefore: now.monotonic - config.reapThreshold) { _, owner in
+      if case .callback(let completion) = owner { expired.append(completion) }
+    }
+    if reaped > 0 {
+      stats.reaped += reaped
+      log(.info, "reaper reaped \(reaped) callbacks, \(pending.count) still pending")
+    }
+    for completion in expired {
+      completion(self, CallResult(reply: nil, attempts: 1, totalDelay: .zero))
+    }
+    if pending.reapableCount > 0 && reaperDeadline == nil { armReaper(fresh: false) }
+  }
+}

@@ -1,0 +1,132 @@
+import Policy
+import Wire
+
+/// One line of the envelope log that `get_log` reports.
+public struct EnvelopeLogEntry: Sendable, Equatable {
+  /// Whether the node received or sent the message.
+  public enum Direction: String, Sendable {
+    /// Read from stdin.
+    case received = "RECV"
+    /// Written to stdout.
+    case sent = "SENT"
+  }
+
+  /// Wall-clock time in milliseconds since the Unix epoch.
+  public var unixMilliseconds: Int64
+  /// In or out.
+  public var direction: Direction
+  /// The message's `src`.
+  public var src: String
+  /// The message's `dest`.
+  public var dest: String
+  /// The body's `type`.
+  public var type: String
+}
+
+extension Node {
+  /// Replies to `request` with a body of `type`, then `fields` in order, then `in_reply_to` and
+  /// `msg_id`. A request without `msg_id` gets no reply.
+  public func reply(to request: Message, _ type: String, _ fields: [JSONObject.Field] = []) {
+    guard let inReplyTo = request.msgID else { return }
+    var body = JSONObject()
+    body.fields.reserveCapacity(fields.count + 3)
+    body.append("type", .string(type))
+    body.fields.append(contentsOf: fields)
+    body.append("in_reply_to", inReplyTo)
+    emit(from: nodeID ?? request.dest, to: request.src, body)
+  }
+
+  /// Replies to `request` with an error body; `from` overrides the sender (before `init`).
+  public func replyError(to request: Message, _ error: RPCError, from src: String? = nil) {
+    guard let inReplyTo = request.msgID else {
+      log(.debug, "no reply to \(request.type) without msg_id: error \(error.code.rawValue) \(error.text)")
+      return
+    }
+    emit(from: src ?? nodeID ?? request.dest, to: request.src, errorBody(error.code, error.text, inReplyTo: inReplyTo))
+  }
+
+  func errorBody(_ code: ErrorCode, _ text: String, inReplyTo: JSON) -> JSONObject {
+    JSONObject([
+      .init("type", .string("error")), .init("code", .int(code.rawValue)),
+      .init("text", .string(text)), .init("in_reply_to", inReplyTo),
+    ])
+  }
+
+  /// Sends `body` from `src` to `dest` with the next `msg_id` (set in place when the body has the
+  /// key, appended otherwise) and returns that id. Chaos mode may drop it; the id is used anyway.
+  @discardableResult
+  func emit(from src: String, to dest: String, _ body: JSONObject) -> Int {
+    var body = body
+    let id = nextMsgID
+    nextMsgID += 1
+    body["msg_id"] = .int(id)
+    let type = body["type"]?.stringValue ?? ""
+    if chaos.shouldDrop(type: type) {
+      log(.info, "chaos dropped \(type) to \(dest) msg_id=\(id)")
+      return id
+    }
+    let start = output.count
+    output.append(contentsOf: #"{"src": "#.utf8)
+    JSONWriter.appendString(src, to: &output)
+    output.append(contentsOf: #", "dest": "#.utf8)
+    JSONWriter.appendString(dest, to: &output)
+    output.append(contentsOf: #", "body": "#.utf8)
+    JSONWriter.append(.object(body), to: &output)
+    output.append(contentsOf: "}\n".utf8)
+    stats.sent += 1
+    record(.sent, src: src, dest: dest, type: type)
+    if logger.enabled(.trace) {
+      log(.trace, "sent \(String(decoding: output[start..<(output.count - 1)], as: UTF8.self))")
+    }
+    return id
+  }
+
+  func record(_ direction: EnvelopeLogEntry.Direction, src: String, dest: String, type: String) {
+    envelopeLog.append(
+      EnvelopeLogEntry(
+        unixMilliseconds: now.unixMilliseconds, direction: direction, src: src, dest: dest,
+        type: type))
+  }
+}
+
+/// Chaos mode: while on, each outgoing message (but the control replies) is dropped when the next
+/// draw of a Python-compatible Mersenne Twister is below the drop rate.
+public struct ChaosFilter {
+  /// Whether messages are being dropped.
+  public private(set) var enabled = false
+  /// The probability of dropping each message.
+  public private(set) var dropRate = 0.1
+  /// The drop rate as the request gave it (an integer stays an integer in replies).
+  public private(set) var dropRateValue = JSON.double(0.1)
+  /// Messages that went through the filter while it was on, dropped ones included.
+  public private(set) var totalSent = 0
+  /// Messages dropped.
+  public private(set) var totalDropped = 0
+  private var random = PythonRandom(seed: 42)
+
+  /// Off, with no message counted.
+  public init() {}
+
+  /// Turns dropping on with `dropRate`, its generator seeded as Python's `random.seed(seed)`.
+  public mutating func turnOn(dropRate: JSON, seed: Int) {
+    enabled = true
+    self.dropRate = dropRate.doubleValue ?? 0
+    dropRateValue = dropRate
+    random = PythonRandom(seed: seed)
+  }
+
+  /// Turns dropping off; the counters are kept.
+  public mutating func turnOff() { enabled = false }
+
+  /// Replies that are never dropped, so chaos can always be observed and switched off.
+  static let exempt: Set<String> = ["init_ok", "chaos_on_ok", "chaos_off_ok", "chaos_stats_ok"]
+
+  /// Decides the fate of one outgoing message of `type`, counting it.
+  mutating func shouldDrop(type: String) -> Bool {
+    guard enabled, !ChaosFilter.exempt.contains(type) else { return false }
+    totalSent += 1
+    guard random.random() < dropRate else { return false }
+    totalDropped += 1
+    return true
+  }
+}
