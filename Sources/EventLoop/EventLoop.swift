@@ -35,8 +35,13 @@ public final class EventLoop {
     self.machine = machine
     self.input = input
     self.output = output
+    // A closed descriptor would go to the next file opened (libevent's epoll, say): park
+    // /dev/null on it first. Closed stdin is then empty; closed stdout fails the first write.
+    let outputWasClosed = try Self.reopenIfClosed(output, O_WRONLY)
+    _ = try Self.reopenIfClosed(input, O_RDONLY)
     self.base = try Self.makeBase()
     self.buffer = .allocate(byteCount: Self.readSize, alignment: 16)
+    if outputWasClosed { outputErrno = EBADF }
     // From here on `self` is whole: a throw runs `deinit`, which frees what was made.
     timer = try makeEvent(-1, 0, "timer") { _, _, arg in EventLoop.from(arg).onTimer() }
     for number in [SIGINT, SIGTERM] {
@@ -73,6 +78,12 @@ public final class EventLoop {
 
   /// An epoll base with precise (CLOCK_MONOTONIC, timerfd) timers, deaf to EVENT_* variables.
   private static func makeBase() throws(LoopError) -> OpaquePointer {
+    // libevent's own warnings, as whole lines through the one stderr writer.
+    event_set_log_callback { severity, message in
+      let level = ["debug", "msg", "warn", "err"][Int(max(0, min(severity, 3)))]
+      let text = message.map { String(cString: $0) } ?? ""
+      StandardError.writeLine("messenger: libevent [\(level)]: \(text)")
+    }
     guard let config = event_config_new() else { throw LoopError("event_config_new") }
     defer { event_config_free(config) }
     let flags = EVENT_BASE_FLAG_PRECISE_TIMER.rawValue | EVENT_BASE_FLAG_IGNORE_ENV.rawValue
@@ -106,26 +117,44 @@ public final class EventLoop {
     return event
   }
 
-  /// Watches stdin with epoll when it can; otherwise (regular file, `/dev/null`, a closed fd)
-  /// reads it from a zero-timeout timer, which lets due timers run between 64 KiB chunks.
+  /// Watches stdin with epoll when it accepts it (pipes, sockets, terminals); otherwise (regular
+  /// files, `/dev/null`) reads it from a zero-timeout timer, so due timers run between chunks.
   private func openInput() throws(LoopError) {
-    var info = stat()
-    let statable = fstat(input, &info) == 0
-    if statable && (info.st_mode & S_IFMT) != S_IFREG {
+    if Self.epollAccepts(input) {
       let event = try makeEvent(input, EV_READ | EV_PERSIST, "stdin") { _, _, arg in
         EventLoop.from(arg).onReadable()
       }
       inputEvent = event
-      if event_add(event, nil) == 0 { return }
-      let code = errno
-      guard code == EPERM else { throw LoopError("event_add(stdin)", code: code) }
-      inputEvent = nil
-      event_free(event)
+      guard event_add(event, nil) == 0 else { throw LoopError("event_add(stdin)", code: errno) }
+      return
     }
     inputEvent = try makeEvent(-1, 0, "stdin poll") { _, _, arg in
       EventLoop.from(arg).onInputPoll()
     }
     if let failure = pollInput() { throw failure }
+  }
+
+  /// Whether epoll takes `fd`, asked of a scratch epoll instance (three system calls, once),
+  /// because libevent would log a warning of its own for a refusal.
+  private static func epollAccepts(_ fd: Int32) -> Bool {
+    let probe = epoll_create1(Int32(EPOLL_CLOEXEC))
+    guard probe >= 0 else { return false }
+    defer { close(probe) }
+    var event = epoll_event()
+    event.events = EPOLLIN.rawValue
+    return epoll_ctl(probe, EPOLL_CTL_ADD, fd, &event) == 0
+  }
+
+  /// Opens `/dev/null` on `fd` when `fd` is closed; returns whether it was.
+  private static func reopenIfClosed(_ fd: Int32, _ mode: Int32) throws(LoopError) -> Bool {
+    guard fcntl(fd, F_GETFD) < 0, errno == EBADF else { return false }
+    let null = open("/dev/null", mode)
+    guard null >= 0 else { throw LoopError("open(/dev/null)", code: errno) }
+    if null != fd {
+      defer { close(null) }
+      guard dup2(null, fd) == fd else { throw LoopError("dup2(/dev/null)", code: errno) }
+    }
+    return true
   }
 
   /// Schedules the next read of a polled stdin at once (after the timers already due).
