@@ -71,7 +71,11 @@ public final class EventLoop {
       let result = event_base_loop(base, 0)
       guard status == nil else { break }
       // The signal events are persistent, so the loop never runs out of events on its own.
-      fail(result < 0 ? "event_base_loop" : "event_base_loop (returned \(result))", code: errno)
+      if result < 0 {
+        fail("event_base_loop", code: errno)
+      } else {
+        fail("event_base_loop (returned \(result) with nothing left to wait for)", code: nil)
+      }
     }
     return status ?? 70
   }
