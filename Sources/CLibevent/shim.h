@@ -3,4 +3,7 @@
 #include <sys/types.h>
 #include <sys/time.h>
 #include <sys/select.h>
+// epoll itself, only to ask whether it accepts stdin before handing stdin to libevent (it
+// refuses regular files and some devices such as /dev/null).
+#include <sys/epoll.h>
 #include <event2/event.h>

@@ -1,0 +1,69 @@
+# messenger: a Maelstrom node in Swift on libevent. `make check` is what CI runs (.ci/run).
+# Every target works with stdin that is not a terminal (CI gives none).
+
+PREFIX ?= /usr/local
+SWIFT ?= swift
+BIN := .build/release/messenger
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SHELL := /bin/bash
+
+.PHONY: deps build check lint boundaries demo run trace bench install clean
+
+# libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
+deps:
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists libevent_core; then \
+	  echo "deps: installing libevent-dev and pkg-config"; \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y libevent-dev pkg-config; \
+	fi
+
+# The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
+build: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+
+lint: deps
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+boundaries: deps
+	scripts/check-boundaries.sh
+
+# Format, module boundaries, a warning-free debug build, the release build the end-to-end tests
+# run, then every test.
+check: deps lint boundaries
+	$(SWIFT) build -Xswiftc -warnings-as-errors
+	$(MAKE) build
+	$(SWIFT) test
+
+# A short session through the node: its input, then what it wrote to stdout and to stderr.
+demo: build
+	@out=$$(mktemp) && err=$$(mktemp) && \
+	status=0 && $(BIN) < demo/session.jsonl > $$out 2> $$err || status=$$?; \
+	echo "== input (demo/session.jsonl)"; cat demo/session.jsonl; \
+	echo "== stdout"; cat $$out; \
+	echo "== stderr"; cat $$err; \
+	echo "== exit status $$status"; rm -f $$out $$err
+
+# The node on this terminal (or whatever stdin is): type JSON lines, Ctrl-D to end.
+run: build
+	$(BIN) $(ARGS)
+
+# The demo under strace: every call with its time in trace.out, then counts per call and threads.
+trace: build
+	@command -v strace >/dev/null || { echo "trace: needs strace (apt-get install -y strace)"; exit 1; }
+	strace -f -tt -o trace.out $(BIN) < demo/session.jsonl > /dev/null 2>&1 || true
+	@echo "== system calls in trace.out (count, name)"
+	@awk '$$3 !~ /^(<\.\.\.|\+\+\+|---)/ { name = $$3; sub(/\(.*/, "", name); n[name]++ } \
+	  END { for (c in n) printf "%6d %s\n", n[c], c }' trace.out | sort -rn
+	@echo "== threads seen: $$(awk '{ print $$1 }' trace.out | sort -u | wc -l)"
+
+# Throughput, startup, memory and threads against the C floor node, then the idle check.
+bench: deps
+	scripts/bench.sh
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/messenger
+
+# Needs nothing installed, so it does not depend on deps.
+clean:
+	rm -rf .build bench-out trace.out
