@@ -2,6 +2,8 @@
 # Every target works with stdin that is not a terminal (CI gives none).
 
 PREFIX ?= /usr/local
+# The demo runs with a fixed seed, so its backoff schedule is the same every time.
+DEMO_ARGS ?= --seed 42
 SWIFT ?= swift
 BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -37,7 +39,7 @@ check: deps lint boundaries
 # A short session through the node: its input, then what it wrote to stdout and to stderr.
 demo: build
 	@out=$$(mktemp) && err=$$(mktemp) && \
-	status=0 && $(BIN) < demo/session.jsonl > $$out 2> $$err || status=$$?; \
+	status=0 && $(BIN) $(DEMO_ARGS) < demo/session.jsonl > $$out 2> $$err || status=$$?; \
 	echo "== input (demo/session.jsonl)"; cat demo/session.jsonl; \
 	echo "== stdout"; cat $$out; \
 	echo "== stderr"; cat $$err; \

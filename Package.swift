@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Release builds optimize across modules (the hot path crosses Wire, Policy and NodeRuntime, and
+// unspecialized generics cost a runtime metadata lookup per call) and drop the dynamic
+// exclusivity checks of class properties, which the single-threaded loop cannot violate.
+let release: [SwiftSetting] = [
+  .unsafeFlags(
+    ["-cross-module-optimization", "-enforce-exclusivity=unchecked"],
+    .when(configuration: .release))
+]
+
 let package = Package(
   name: "messenger",
   products: [
@@ -17,21 +26,25 @@ let package = Package(
       providers: [.apt(["libevent-dev"])]
     ),
     // JSON values, the streaming parser, the Python-format writer, the envelope.
-    .target(name: "Wire"),
+    .target(name: "Wire", swiftSettings: release),
     // Time values, seeded generators, backoff, pending calls, LRU: pure, no I/O.
-    .target(name: "Policy"),
+    .target(name: "Policy", swiftSettings: release),
     // The node as a state machine driven by bytes and time.
-    .target(name: "NodeRuntime", dependencies: ["Wire", "Policy"]),
+    .target(name: "NodeRuntime", dependencies: ["Wire", "Policy"], swiftSettings: release),
     // One file per family of messages.
-    .target(name: "Handlers", dependencies: ["NodeRuntime", "Wire", "Policy"]),
+    .target(
+      name: "Handlers", dependencies: ["NodeRuntime", "Wire", "Policy"], swiftSettings: release),
     // The only importer of CLibevent: loop, stdin, timer, signals, stdout, clock.
-    .target(name: "EventLoop", dependencies: ["CLibevent", "NodeRuntime", "Policy"]),
+    .target(
+      name: "EventLoop", dependencies: ["CLibevent", "NodeRuntime", "Policy"],
+      swiftSettings: release),
     .executableTarget(
       name: "messenger",
       dependencies: [
         "EventLoop", "NodeRuntime", "Handlers", "Policy", "Wire",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: release
     ),
     // Drives a Node on virtual time and captures what it writes: shared by the tests.
     .target(

@@ -51,6 +51,15 @@ public final class EventLoop {
       signalEvents.append(event)
       guard event_add(event, nil) == 0 else { throw LoopError("event_add(signal)", code: errno) }
     }
+    // A parent may hand us these signals blocked (posix_spawn keeps the mask; so do thread pools
+    // that block them): unblock them, or SIGTERM would never reach the loop.
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGINT)
+    sigaddset(&stopSignals, SIGTERM)
+    guard pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil) == 0 else {
+      throw LoopError("pthread_sigmask(SIG_UNBLOCK)", code: errno)
+    }
     try openInput()
   }
 

@@ -17,7 +17,8 @@ extension Handlers {
         let latency = node.preciseNow() - msg.receivedAt.monotonic
         let us = Swift.max(0, latency.wholeMicroseconds)
         node.state(BenchState.self) { BenchState() }.latencies.record(us)
-        node.reply(to: msg, "bench_echo_ok", [.init("echo", echo), .init("latency_us", .int(Int(us)))])
+        node.reply(
+          to: msg, "bench_echo_ok", [.init("echo", echo), .init("latency_us", .int(Int(us)))])
       },
       "bench_stats": { node, msg throws(RPCError) in
         let latencies = node.state(BenchState.self) { BenchState() }.latencies

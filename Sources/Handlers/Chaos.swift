@@ -7,7 +7,9 @@ extension Handlers {
     [
       "chaos_on": { node, msg throws(RPCError) in
         // The rate is echoed as given, so an integer 1 stays 1 as it would in Python.
-        let given = try msg.optionalNumber("drop_rate", requirement: "in [0, 1]") { (0...1).contains($0) }
+        let given = try msg.optionalNumber("drop_rate", requirement: "in [0, 1]") {
+          (0...1).contains($0)
+        }
         let rate = given == nil ? JSON.double(0.1) : msg["drop_rate"]!
         let seed = try msg.optionalInt("seed", in: Int.min...Int.max) ?? 42
         node.chaos.turnOn(dropRate: rate, seed: seed)

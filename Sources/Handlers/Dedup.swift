@@ -27,7 +27,8 @@ extension Handlers {
         guard let id = msg.msgID else { return }
         let repeated = state.seen.insert(DedupState.Key(src: msg.src, msgID: id))
         if repeated { state.duplicates += 1 }
-        node.reply(to: msg, "dedup_echo_ok", [.init("echo", echo), .init("was_duplicate", .bool(repeated))])
+        node.reply(
+          to: msg, "dedup_echo_ok", [.init("echo", echo), .init("was_duplicate", .bool(repeated))])
       },
       "dedup_stats": { node, msg throws(RPCError) in
         let state = node.state(DedupState.self) { DedupState() }

@@ -28,7 +28,8 @@ extension Handlers {
         try node.call(target, payload, plan: plan) { node, r in
           guard let reply = r.reply else { return node.replyError(to: msg, gaveUp(r)) }
           node.reply(
-            to: msg, "relay_ok", [.init("attempts", .int(r.attempts)), .init("result", .object(reply))])
+            to: msg, "relay_ok",
+            [.init("attempts", .int(r.attempts)), .init("result", .object(reply))])
         }
       },
       "backoff_relay": { node, msg throws(RPCError) in

@@ -32,7 +32,8 @@ extension Handlers {
             }
           }
         }
-        node.reply(to: msg, "validate_ok", [.init("valid", .bool(valid)), .init("fields", .array(fields))])
+        node.reply(
+          to: msg, "validate_ok", [.init("valid", .bool(valid)), .init("fields", .array(fields))])
       },
       "get_log": { node, msg throws(RPCError) in
         let count = try msg.optionalInt("count", in: 0...Int.max) ?? node.envelopeLog.capacity

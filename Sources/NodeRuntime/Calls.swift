@@ -165,7 +165,9 @@ extension Node {
       stats.timeouts += 1
       attemptFailed(callID, why: "timed out")
     case .backoffOver(let callID, _):
-      if let wait = calls[callID]?.wait { calls[callID]!.totalDelay = calls[callID]!.totalDelay + wait.length }
+      if let wait = calls[callID]?.wait {
+        calls[callID]!.totalDelay = calls[callID]!.totalDelay + wait.length
+      }
       sendAttempt(of: callID)
     case .reap:
       reap()

@@ -59,7 +59,8 @@ public struct Message: Sendable {
   public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(RPCError) -> Int? {
     guard let v = self[key], v != .null else { return nil }
     guard case .int(let i) = v, range.contains(i) else {
-      throw malformed("field \"\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
+      throw malformed(
+        "field \"\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
     }
     return i
   }

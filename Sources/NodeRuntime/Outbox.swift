@@ -39,10 +39,14 @@ extension Node {
   /// Replies to `request` with an error body; `from` overrides the sender (before `init`).
   public func replyError(to request: Message, _ error: RPCError, from src: String? = nil) {
     guard let inReplyTo = request.msgID else {
-      log(.debug, "no reply to \(request.type) without msg_id: error \(error.code.rawValue) \(error.text)")
+      log(
+        .debug,
+        "no reply to \(request.type) without msg_id: error \(error.code.rawValue) \(error.text)")
       return
     }
-    emit(from: src ?? nodeID ?? request.dest, to: request.src, errorBody(error.code, error.text, inReplyTo: inReplyTo))
+    emit(
+      from: src ?? nodeID ?? request.dest, to: request.src,
+      errorBody(error.code, error.text, inReplyTo: inReplyTo))
   }
 
   func errorBody(_ code: ErrorCode, _ text: String, inReplyTo: JSON) -> JSONObject {

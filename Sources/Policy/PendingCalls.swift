@@ -44,7 +44,8 @@ public struct PendingCalls<Owner> {
   /// Registers `id` as pending at `now`; the caller checked `hasRoom` first.
   public mutating func register(_ id: Int, owner: Owner, at now: Instant, reapable: Bool) {
     precondition(entries.count < limit, "pending calls over their limit")
-    precondition(reapQueue.last.map { $0.registeredAt <= now } ?? true, "registrations out of time order")
+    precondition(
+      reapQueue.last.map { $0.registeredAt <= now } ?? true, "registrations out of time order")
     entries[id] = Entry(owner: owner, registeredAt: now, reapable: reapable)
     if reapable {
       reapQueue.append((id, now))
@@ -77,7 +78,8 @@ public struct PendingCalls<Owner> {
   /// Removes every reapable id registered before `cutoff` and hands each to `expire`, oldest
   /// first; returns how many were reaped. O(reaped + answered ids passed over).
   @discardableResult
-  public mutating func reap(registeredBefore cutoff: Instant, _ expire: (Int, Owner) -> Void) -> Int {
+  public mutating func reap(registeredBefore cutoff: Instant, _ expire: (Int, Owner) -> Void) -> Int
+  {
     var reaped = 0
     while let front = reapQueue.first, front.registeredAt < cutoff {
       reapQueue.removeFirst()

@@ -67,7 +67,9 @@ public struct Duration: Comparable, Hashable, Sendable, CustomStringConvertible 
   @inlinable public var wholeMicroseconds: Int64 { nanoseconds / 1_000 }
 
   /// Orders durations by length.
-  @inlinable public static func < (a: Duration, b: Duration) -> Bool { a.nanoseconds < b.nanoseconds }
+  @inlinable public static func < (a: Duration, b: Duration) -> Bool {
+    a.nanoseconds < b.nanoseconds
+  }
 
   /// The sum of two durations.
   @inlinable public static func + (a: Duration, b: Duration) -> Duration {

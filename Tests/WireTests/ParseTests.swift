@@ -42,8 +42,7 @@ struct ParseTests {
   }
 
   @Test func nonJSONNumbersAndLiteralsAreRejected() {
-    for text in ["NaN", "Infinity", "-Infinity", "01", "1.", ".5", "1e", "+1", "-", "1.5.2", "tru"]
-    {
+    for text in ["NaN", "Infinity", "-Infinity", "01", "1.", ".5", "1e", "+1", "-", "1.5.2", "tru"] {
       #expect(parseError(text) != nil, "\(text)")
     }
     #expect(parseError("01")?.reason == "invalid number")

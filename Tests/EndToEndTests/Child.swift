@@ -1,0 +1,175 @@
+import Glibc
+
+/// The built `messenger` binary, beside the test bundle in the build folder.
+let messengerPath: String = {
+  var buf = [CChar](repeating: 0, count: 4096)
+  let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+  precondition(n > 0, "cannot read /proc/self/exe")
+  let exe = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  return String(exe[..<exe.lastIndex(of: "/")!]) + "/messenger"
+}()
+
+/// A running `messenger`, its stdin a pipe (or a file), its stdout and stderr pipes.
+final class Child {
+  let pid: pid_t
+  /// The write end of its stdin, or -1 when stdin is a file.
+  private(set) var stdinFD: Int32
+  private(set) var stdoutFD: Int32
+  private var stderrFD: Int32
+  private(set) var out: [UInt8] = []
+  private(set) var err: [UInt8] = []
+  private(set) var status: Int32?
+
+  /// Starts messenger with `args`; stdin is `stdinPath` when given, else a pipe.
+  init(_ args: [String] = [], stdinPath: String? = nil) {
+    // A test writing to a node that already exited must see EPIPE, not die of SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    var inPipe: [Int32] = [-1, -1]
+    var outPipe: [Int32] = [0, 0]
+    var errPipe: [Int32] = [0, 0]
+    if stdinPath == nil { precondition(pipe(&inPipe) == 0) }
+    precondition(pipe(&outPipe) == 0 && pipe(&errPipe) == 0)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    if let stdinPath {
+      posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
+    } else {
+      posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+      posix_spawn_file_actions_addclose(&actions, inPipe[1])
+    }
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+    for fd in [outPipe[0], errPipe[0]] { posix_spawn_file_actions_addclose(&actions, fd) }
+    let argv = ([messengerPath] + args).map { strdup($0) } + [nil]
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, messengerPath, &actions, nil, argv, environ)
+    precondition(rc == 0, "posix_spawn \(messengerPath) failed: \(rc)")
+    for arg in argv { free(arg) }
+    posix_spawn_file_actions_destroy(&actions)
+    self.pid = pid
+    if stdinPath == nil { close(inPipe[0]) }
+    close(outPipe[1])
+    close(errPipe[1])
+    stdinFD = inPipe[1]
+    stdoutFD = outPipe[0]
+    stderrFD = errPipe[0]
+  }
+
+  deinit {
+    if status == nil {
+      kill(pid, SIGKILL)
+      _ = finish(within: 5)
+    }
+    for fd in [stdinFD, stdoutFD, stderrFD] where fd >= 0 { close(fd) }
+  }
+
+  /// Writes `text` to its stdin.
+  func write(_ text: String) { write(bytes: Array(text.utf8)) }
+
+  /// Writes raw `bytes` to its stdin.
+  func write(bytes: [UInt8]) {
+    var bytes = bytes
+    var done = 0
+    while done < bytes.count {
+      let n = bytes.withUnsafeMutableBytes { Glibc.write(stdinFD, $0.baseAddress! + done, $0.count - done) }
+      if n <= 0 { return }
+      done += n
+    }
+  }
+
+  /// Closes its stdin: end of input.
+  func closeInput() {
+    if stdinFD >= 0 { close(stdinFD) }
+    stdinFD = -1
+  }
+
+  /// Closes the read end of its stdout, so its next write fails with EPIPE.
+  func closeOutput() {
+    close(stdoutFD)
+    stdoutFD = -1
+  }
+
+  /// Reads what it writes until stdout has `lines` lines or `seconds` pass.
+  func waitForLines(_ lines: Int, within seconds: Double) -> [String] {
+    pump(until: seconds) { self.outLines.count >= lines }
+    return outLines
+  }
+
+  /// Reads its output until it exits, killing it after `seconds`; returns its exit status, or
+  /// nil when it had to be killed.
+  func finish(within seconds: Double) -> Int32? {
+    pump(until: seconds) { self.reap() }
+    if status == nil {
+      kill(pid, SIGKILL)
+      var s: Int32 = 0
+      waitpid(pid, &s, 0)
+      return nil
+    }
+    return status
+  }
+
+  /// Its stdout, as lines.
+  var outLines: [String] { String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init) }
+  /// Its stderr, as lines.
+  var errLines: [String] { String(decoding: err, as: UTF8.self).split(separator: "\n").map(String.init) }
+
+  private func reap() -> Bool {
+    if status != nil { return true }
+    var s: Int32 = 0
+    guard waitpid(pid, &s, WNOHANG) == pid else { return false }
+    // Exited normally: its status; killed by a signal: 128 + the signal, as a shell says.
+    status = (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f)
+    drain()
+    return true
+  }
+
+  private func drain() {
+    var buf = [UInt8](repeating: 0, count: 65536)
+    for (fd, isOut) in [(stdoutFD, true), (stderrFD, false)] where fd >= 0 {
+      while true {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) > 0 else { break }
+        let n = read(fd, &buf, buf.count)
+        if n <= 0 { break }
+        if isOut { out += buf[0..<n] } else { err += buf[0..<n] }
+      }
+    }
+  }
+
+  private func pump(until seconds: Double, _ done: () -> Bool) {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    let end = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 + seconds
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while !done() {
+      clock_gettime(CLOCK_MONOTONIC, &ts)
+      let left = end - (Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9)
+      if left <= 0 { return }
+      var fds = [stdoutFD, stderrFD].filter { $0 >= 0 }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+      _ = poll(&fds, nfds_t(fds.count), Int32(Swift.min(left * 1000, 20)))
+      for p in fds where p.revents != 0 {
+        let n = read(p.fd, &buf, buf.count)
+        if n > 0 {
+          if p.fd == stdoutFD { out += buf[0..<n] } else { err += buf[0..<n] }
+        } else if p.fd == stdoutFD {
+          close(stdoutFD)
+          stdoutFD = -1
+        } else {
+          close(stderrFD)
+          stderrFD = -1
+        }
+      }
+    }
+  }
+}
+
+/// Writes `text` to a new temporary file and returns its path.
+func temporaryFile(_ text: String) -> String {
+  var template = Array("/tmp/messenger-e2e-XXXXXX".utf8CString)
+  let fd = mkstemp(&template)
+  precondition(fd >= 0)
+  var bytes = Array(text.utf8)
+  _ = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+  close(fd)
+  return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
