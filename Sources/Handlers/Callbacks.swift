@@ -25,6 +25,7 @@ extension Handlers {
           throw RPCError(.temporarilyUnavailable, "batch_echo: too many pending calls")
         }
         let batch = Batch(count: values.count)
+        let to = msg.address
         for (i, v) in values.enumerated() {
           let body = JSONObject([.init("type", .string("echo")), .init("echo", v)])
           try node.send(node.nodeID ?? "", body) { node, r in
@@ -32,9 +33,9 @@ extension Handlers {
             guard batch.remaining == 0 else { return }
             guard batch.failed == 0 else {
               let text = "batch_echo: \(batch.failed) of \(values.count) echoes got no echo_ok"
-              return node.replyError(to: msg, RPCError(.timeout, text))
+              return node.replyError(to: to, RPCError(.timeout, text))
             }
-            node.reply(to: msg, "batch_echo_ok", [.init("results", .array(batch.results))])
+            node.reply(to: to, "batch_echo_ok", [.init("results", .array(batch.results))])
           }
         }
       },

@@ -3,21 +3,22 @@ import Policy
 import Wire
 
 extension Handlers {
-  /// `proxy` (one attempt), `relay` (retries) and `backoff_relay` (retries with backoff).
+  /// `proxy` (one attempt), `relay` (retries) and `backoff_relay` (retries with backoff). Their
+  /// completions capture nothing: what they need comes with the call's result and address.
   static var forwarding: [String: Handler] {
     [
       "proxy": { node, msg throws(RPCError) in
         let target = try msg.string("target")
         let inner = try msg.object("inner")
-        let timeout = node.config.proxyTimeout
         // One attempt, and any reply is the result: an error 11 included.
-        let plan = RetryPlan(attempts: 1, timeout: timeout, unavailableIsFailure: false)
-        try node.call(target, inner, plan: plan) { node, r in
+        let plan = RetryPlan(
+          attempts: 1, timeout: node.config.proxyTimeout, unavailableIsFailure: false)
+        try node.call(target, inner, plan: plan, for: msg.address) { node, r, to in
           guard let reply = r.reply else {
-            let ms = timeout.roundedMilliseconds
-            return node.replyError(to: msg, RPCError(.timeout, "RPC timed out after \(ms) ms"))
+            let ms = node.config.proxyTimeout.roundedMilliseconds
+            return node.replyError(to: to, RPCError(.timeout, "RPC timed out after \(ms) ms"))
           }
-          node.reply(to: msg, "proxy_ok", [.init("result", .object(reply))])
+          node.reply(to: to, "proxy_ok", [.init("result", .object(reply))])
         }
       },
       "relay": { node, msg throws(RPCError) in
@@ -25,10 +26,10 @@ extension Handlers {
         let payload = try msg.object("payload")
         let c = node.config
         let plan = RetryPlan(attempts: c.retryAttempts, timeout: c.rpcTimeout)
-        try node.call(target, payload, plan: plan) { node, r in
-          guard let reply = r.reply else { return node.replyError(to: msg, gaveUp(r)) }
+        try node.call(target, payload, plan: plan, for: msg.address) { node, r, to in
+          guard let reply = r.reply else { return node.replyError(to: to, gaveUp(r)) }
           node.reply(
-            to: msg, "relay_ok",
+            to: to, "relay_ok",
             [.init("attempts", .int(r.attempts)), .init("result", .object(reply))])
         }
       },
@@ -37,10 +38,10 @@ extension Handlers {
         let payload = try msg.object("payload")
         let c = node.config
         let plan = RetryPlan(attempts: c.backoffAttempts, timeout: c.rpcTimeout, backoff: c.backoff)
-        try node.call(target, payload, plan: plan) { node, r in
-          guard let reply = r.reply else { return node.replyError(to: msg, gaveUp(r)) }
+        try node.call(target, payload, plan: plan, for: msg.address) { node, r, to in
+          guard let reply = r.reply else { return node.replyError(to: to, gaveUp(r)) }
           node.reply(
-            to: msg, "backoff_relay_ok",
+            to: to, "backoff_relay_ok",
             [
               .init("attempts", .int(r.attempts)),
               .init("total_delay_ms", .int(Int(r.totalDelay.roundedMilliseconds))),

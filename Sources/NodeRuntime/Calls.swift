@@ -11,36 +11,35 @@ public struct CallResult: Sendable {
   public var totalDelay: Duration
 }
 
-/// A completion: called exactly once, with the node and how the call ended.
+/// A reapable callback's completion: called exactly once, with the reply or with nil.
 public typealias Completion = (Node, CallResult) -> Void
 
-/// Who waits for a pending `msg_id`.
-enum PendingOwner {
-  /// An attempt of a call with its own timeouts: the call's id.
-  case call(Int)
-  /// A callback with no timeout of its own: the reaper expires it.
-  case callback(Completion)
-}
+/// A call's completion: called exactly once, with the address of the request that started it.
+/// It should capture nothing: a million calls in flight should not mean a million closure
+/// contexts.
+public typealias CallCompletion = (Node, CallResult, ReplyAddress) -> Void
 
 /// A call under way: its request, its plan, the attempts sent so far.
 struct Call {
   let dest: String
   let body: JSONObject
   let plan: RetryPlan
-  let completion: Completion
+  let requester: ReplyAddress
+  let completion: CallCompletion
   /// Every attempt's `msg_id`; all stay pending until the call ends.
-  var ids: [Int] = []
+  var ids: [Int]
   var totalDelay = Duration.zero
   /// The backoff wait under way before the next attempt: when it started and how long it is.
   var wait: (start: Instant, length: Duration)?
 }
 
-/// What a timer is for.
+/// What a timer is for. Attempts are named by their `msg_id`, which is never reused, so a timer
+/// of an ended call cannot be mistaken for one of a later call in the same slot.
 enum TimerEvent {
-  /// Attempt number `attempt` (from 1) of call `call` waited its full timeout.
-  case attemptTimeout(call: Int, attempt: Int)
-  /// The backoff wait after attempt number `attempt` of call `call` is over.
-  case backoffOver(call: Int, attempt: Int)
+  /// The attempt `msg_id` of the call in `slot` waited its full timeout.
+  case attemptTimeout(slot: UInt32, msgID: Int)
+  /// The backoff wait after the attempt `msg_id` of the call in `slot` is over.
+  case backoffOver(slot: UInt32, msgID: Int)
   /// A reaper pass.
   case reap
 }
@@ -49,18 +48,22 @@ extension Node {
   /// True when `n` more calls can be pending without passing `--max-pending`.
   public func hasRoom(for n: Int) -> Bool { pending.hasRoom(for: n, reserved: reservedSlots) }
 
-  /// Starts a call to `dest` that follows `plan` (timeouts, retries, backoff) and completes once:
-  /// with the first reply that is not error 11, or with nil after the last attempt failed. Every
-  /// attempt's id stays pending until then. Throws error 11 when the pending table lacks room.
+  /// Starts a call to `dest` that follows `plan` (timeouts, retries, backoff) on behalf of
+  /// `requester`, and completes once: with the first reply that is not error 11, or with nil after
+  /// the last attempt failed. Every attempt's id stays pending until then. Throws error 11 when
+  /// the pending table lacks room.
   public func call(
-    _ dest: String, _ body: JSONObject, plan: RetryPlan, then completion: @escaping Completion
+    _ dest: String, _ body: JSONObject, plan: RetryPlan, for requester: ReplyAddress,
+    then completion: @escaping CallCompletion
   ) throws(RPCError) {
     guard hasRoom(for: plan.attempts) else { throw tooManyPending() }
-    let id = nextCallID
-    nextCallID += 1
-    calls[id] = Call(dest: dest, body: body, plan: plan, completion: completion)
+    var ids: [Int] = []
+    ids.reserveCapacity(plan.attempts)
+    let slot = calls.insert(
+      Call(
+        dest: dest, body: body, plan: plan, requester: requester, completion: completion, ids: ids))
     reservedSlots += plan.attempts - 1
-    sendAttempt(of: id)
+    sendAttempt(of: slot)
   }
 
   /// Sends `body` to `dest` as an async RPC with no timeout of its own: `completion` gets the
@@ -73,7 +76,7 @@ extension Node {
     guard hasRoom(for: 1) else { throw tooManyPending() }
     let id = emit(from: nodeID ?? "", to: dest, body)
     stats.rpcAttempts += 1
-    pending.register(id, owner: .callback(completion), at: now.monotonic, reapable: true)
+    pending.registerCallback(id, completion, at: now.monotonic)
     if pending.reapableCount == 1 { armReaper(fresh: true) }
     return id
   }
@@ -82,15 +85,14 @@ extension Node {
     RPCError(.temporarilyUnavailable, "too many pending calls (limit \(pending.limit))")
   }
 
-  private func sendAttempt(of callID: Int) {
-    guard var call = calls[callID] else { return }
+  private func sendAttempt(of slot: UInt32) {
+    guard let call = calls[slot] else { return }
     let id = emit(from: nodeID ?? "", to: call.dest, call.body)
-    pending.register(id, owner: .call(callID), at: now.monotonic, reapable: false)
-    call.ids.append(id)
-    call.wait = nil
-    calls[callID] = call
+    pending.registerAttempt(id, call: slot)
+    calls[slot]!.ids.append(id)
+    calls[slot]!.wait = nil
     stats.rpcAttempts += 1
-    let n = call.ids.count
+    let n = call.ids.count + 1
     if n > 1 {
       reservedSlots -= 1
       stats.retries += 1
@@ -99,7 +101,7 @@ extension Node {
         "rpc retry dest=\(call.dest) attempt=\(n)/\(call.plan.attempts) msg_id=\(id)"
           + " timeout_ms=\(call.plan.timeout.roundedMilliseconds)")
     }
-    timers.insert(.attemptTimeout(call: callID, attempt: n), at: now.monotonic + call.plan.timeout)
+    timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now.monotonic + call.plan.timeout)
   }
 
   /// Routes a reply to whoever waits for `inReplyTo`; a reply nobody waits for is dropped.
@@ -110,65 +112,64 @@ extension Node {
       return
     }
     switch owner {
-    case .callback(let completion):
-      pending.remove(id)
+    case .callback:
+      let completion = pending.removeCallback(id)!
       completion(self, CallResult(reply: body, attempts: 1, totalDelay: .zero))
-    case .call(let callID):
-      guard let call = calls[callID] else { return }
+    case .call(let slot):
+      guard let call = calls[slot] else { return }
       let isUnavailable =
         call.plan.unavailableIsFailure && body["type"] == .string("error")
         && body["code"] == .int(ErrorCode.temporarilyUnavailable.rawValue)
-      guard isUnavailable else { return finish(callID, reply: body) }
+      guard isUnavailable else { return finish(slot, reply: body) }
       if id == call.ids.last && call.wait == nil {
-        attemptFailed(callID, why: "temporarily unavailable")
+        attemptFailed(slot, why: "temporarily unavailable")
       } else {
         log(.debug, "ignored error 11 from \(src) to an earlier attempt msg_id=\(id)")
       }
     }
   }
 
-  private func attemptFailed(_ callID: Int, why: String) {
-    guard var call = calls[callID] else { return }
+  private func attemptFailed(_ slot: UInt32, why: String) {
+    guard let call = calls[slot] else { return }
     let sent = call.ids.count
     guard call.plan.mayRetry(after: sent) else {
       log(
         .info,
         "rpc gave up dest=\(call.dest) attempts=\(sent)/\(call.plan.attempts) last=\"\(why)\""
           + " msg_ids=\(call.ids.map(String.init).joined(separator: ","))")
-      return finish(callID, reply: nil)
+      return finish(slot, reply: nil)
     }
-    guard let backoff = call.plan.backoff else { return sendAttempt(of: callID) }
+    guard let backoff = call.plan.backoff else { return sendAttempt(of: slot) }
     let delay = backoff.delay(attempt: sent - 1, using: &rng)
-    call.wait = (now.monotonic, delay)
-    calls[callID] = call
-    timers.insert(.backoffOver(call: callID, attempt: sent), at: now.monotonic + delay)
+    calls[slot]!.wait = (now.monotonic, delay)
+    timers.insert(.backoffOver(slot: slot, msgID: call.ids[sent - 1]), at: now.monotonic + delay)
   }
 
   /// Ends a call: releases all its ids at once, then completes it.
-  private func finish(_ callID: Int, reply: JSONObject?) {
-    guard var call = calls.removeValue(forKey: callID) else { return }
-    for id in call.ids { pending.remove(id) }
+  private func finish(_ slot: UInt32, reply: JSONObject?) {
+    guard var call = calls.remove(slot) else { return }
+    for id in call.ids { pending.removeAttempt(id) }
     reservedSlots -= call.plan.attempts - call.ids.count
     if let wait = call.wait {
       // A reply arrived during a backoff wait: only the part already waited was taken.
       call.totalDelay = call.totalDelay + (now.monotonic - wait.start)
     }
-    call.completion(
-      self, CallResult(reply: reply, attempts: call.ids.count, totalDelay: call.totalDelay))
+    let result = CallResult(reply: reply, attempts: call.ids.count, totalDelay: call.totalDelay)
+    call.completion(self, result, call.requester)
   }
 
   /// Runs the timer `event`, which was due at `due`.
   func run(_ event: TimerEvent, due: Instant) {
     guard isLive(event, deadline: due) else { return }
     switch event {
-    case .attemptTimeout(let callID, _):
+    case .attemptTimeout(let slot, _):
       stats.timeouts += 1
-      attemptFailed(callID, why: "timed out")
-    case .backoffOver(let callID, _):
-      if let wait = calls[callID]?.wait {
-        calls[callID]!.totalDelay = calls[callID]!.totalDelay + wait.length
+      attemptFailed(slot, why: "timed out")
+    case .backoffOver(let slot, _):
+      if let wait = calls[slot]?.wait {
+        calls[slot]!.totalDelay = calls[slot]!.totalDelay + wait.length
       }
-      sendAttempt(of: callID)
+      sendAttempt(of: slot)
     case .reap:
       reap()
     }
@@ -178,12 +179,12 @@ extension Node {
   /// step, or it is the reaper's current pass.
   func isLive(_ event: TimerEvent, deadline: Instant) -> Bool {
     switch event {
-    case .attemptTimeout(let callID, let attempt):
-      guard let call = calls[callID] else { return false }
-      return call.ids.count == attempt && call.wait == nil
-    case .backoffOver(let callID, let attempt):
-      guard let call = calls[callID] else { return false }
-      return call.ids.count == attempt && call.wait != nil
+    case .attemptTimeout(let slot, let id):
+      guard let call = calls[slot] else { return false }
+      return call.ids.last == id && call.wait == nil
+    case .backoffOver(let slot, let id):
+      guard let call = calls[slot] else { return false }
+      return call.ids.last == id && call.wait != nil
     case .reap:
       return reaperDeadline == deadline && pending.reapableCount > 0
     }
@@ -210,8 +211,9 @@ extension Node {
   private func reap() {
     reaperDeadline = nil
     var expired: [Completion] = []
-    let reaped = pending.reap(registeredBefore: now.monotonic - config.reapThreshold) { _, owner in
-      if case .callback(let completion) = owner { expired.append(completion) }
+    let cutoff = now.monotonic - config.reapThreshold
+    let reaped = pending.reap(registeredBefore: cutoff) { _, completion in
+      expired.append(completion)
     }
     if reaped > 0 {
       stats.reaped += reaped

@@ -25,6 +25,9 @@ public struct Message: Sendable {
   /// The body's `msg_id`, or nil: then the request gets no reply.
   @inlinable public var msgID: JSON? { envelope.msgID }
 
+  /// Where a reply to this request goes: small enough to keep while a call is under way.
+  @inlinable public var address: ReplyAddress { ReplyAddress(src: src, msgID: msgID) }
+
   /// The field `key` of the body, if present.
   @inlinable public subscript(key: String) -> JSON? { envelope.body[key] }
 
@@ -86,6 +89,20 @@ public struct Message: Sendable {
 
   private func wrongType(_ key: String, _ kind: String) -> RPCError {
     malformed("field \"\(key)\" must be \(kind)")
+  }
+}
+
+/// Where a reply goes: the requester and the request's `msg_id` (nil: no reply is sent).
+public struct ReplyAddress: Sendable {
+  /// The requester.
+  public var src: String
+  /// The request's `msg_id`.
+  public var msgID: JSON?
+
+  /// Makes an address.
+  @inlinable public init(src: String, msgID: JSON?) {
+    self.src = src
+    self.msgID = msgID
   }
 }
 

@@ -40,9 +40,8 @@ public final class Node: Machine {
   var output: [UInt8] = []
   var nextMsgID = 0
   var inputEnded = false
-  var pending: PendingCalls<PendingOwner>
-  var calls: [Int: Call] = [:]
-  var nextCallID = 0
+  var pending: PendingCalls<Completion>
+  var calls = Slab<Call>()
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()
@@ -114,9 +113,11 @@ public final class Node: Machine {
 
   public func fire(at now: ClockReading) {
     self.now = now
-    while let next = timers.earliest, next.deadline <= now.monotonic {
+    var ran = 0
+    while ran < Node.timerBatch, let next = timers.earliest, next.deadline <= now.monotonic {
       timers.popEarliest()
       run(next.payload, due: next.deadline)
+      ran += 1
     }
   }
 
@@ -129,6 +130,10 @@ public final class Node: Machine {
   }
 
   public var isFinished: Bool { inputEnded && pending.isEmpty && calls.isEmpty }
+
+  /// The most timers one `fire` runs: the rest stay due and run in the next callback, after this
+  /// batch's output is written, so no attempt waits behind thousands of others.
+  static let timerBatch = 256
 
   public func takeOutput(_ write: (UnsafeRawBufferPointer) -> Void) {
     guard !output.isEmpty else { return }

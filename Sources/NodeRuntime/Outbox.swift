@@ -27,26 +27,36 @@ extension Node {
   /// Replies to `request` with a body of `type`, then `fields` in order, then `in_reply_to` and
   /// `msg_id`. A request without `msg_id` gets no reply.
   public func reply(to request: Message, _ type: String, _ fields: [JSONObject.Field] = []) {
-    guard let inReplyTo = request.msgID else { return }
+    reply(to: request.address, type, fields, from: nodeID ?? request.dest)
+  }
+
+  /// Replies to the request at `address`, as `reply(to:_:_:)` does; `from` overrides the sender.
+  public func reply(
+    to address: ReplyAddress, _ type: String, _ fields: [JSONObject.Field] = [],
+    from src: String? = nil
+  ) {
+    guard let inReplyTo = address.msgID else { return }
     var body = JSONObject()
     body.fields.reserveCapacity(fields.count + 3)
     body.append("type", .string(type))
     body.fields.append(contentsOf: fields)
     body.append("in_reply_to", inReplyTo)
-    emit(from: nodeID ?? request.dest, to: request.src, body)
+    emit(from: src ?? nodeID ?? "", to: address.src, body)
   }
 
   /// Replies to `request` with an error body; `from` overrides the sender (before `init`).
   public func replyError(to request: Message, _ error: RPCError, from src: String? = nil) {
-    guard let inReplyTo = request.msgID else {
-      log(
-        .debug,
-        "no reply to \(request.type) without msg_id: error \(error.code.rawValue) \(error.text)")
+    replyError(to: request.address, error, from: src ?? nodeID ?? request.dest)
+  }
+
+  /// Replies to the request at `address` with an error body.
+  public func replyError(to address: ReplyAddress, _ error: RPCError, from src: String? = nil) {
+    guard let inReplyTo = address.msgID else {
+      log(.debug, "no reply without msg_id: error \(error.code.rawValue) \(error.text)")
       return
     }
-    emit(
-      from: src ?? nodeID ?? request.dest, to: request.src,
-      errorBody(error.code, error.text, inReplyTo: inReplyTo))
+    let body = errorBody(error.code, error.text, inReplyTo: inReplyTo)
+    emit(from: src ?? nodeID ?? "", to: address.src, body)
   }
 
   func errorBody(_ code: ErrorCode, _ text: String, inReplyTo: JSON) -> JSONObject {

@@ -22,7 +22,7 @@ import Wire
       },
       "go": { node, msg throws(RPCError) in
         let key = msg.msgID?.intValue ?? -1
-        try node.call("n2", JSONObject([.init("type", .string("ping"))]), plan: plan) { _, r in
+        try node.call("n2", JSONObject([.init("type", .string("ping"))]), plan: plan, for: msg.address) { _, r, _ in
           tally.completions[key, default: 0] += 1
           if r.reply == nil { tally.timeouts += 1 } else { tally.replies += 1 }
         }

@@ -4,53 +4,102 @@ import Testing
 @Suite struct PendingCallsTests {
   func ms(_ v: Int64) -> Instant { Instant(nanoseconds: v * 1_000_000) }
 
-  @Test func reapingTakesOnlyReapableIdsOlderThanTheCutoffOldestFirst() {
+  @Test func reapingTakesOnlyCallbacksOlderThanTheCutoffOldestFirst() {
     var p = PendingCalls<String>(limit: 10)
-    p.register(1, owner: "a", at: ms(0), reapable: true)
-    p.register(2, owner: "b", at: ms(0), reapable: false)
-    p.register(3, owner: "c", at: ms(10), reapable: true)
-    p.register(4, owner: "d", at: ms(20), reapable: true)
+    p.registerCallback(1, "a", at: ms(0))
+    p.registerAttempt(2, call: 7)
+    p.registerCallback(3, "c", at: ms(10))
+    p.registerCallback(4, "d", at: ms(20))
     var seen: [String] = []
-    let n = p.reap(registeredBefore: ms(20)) { _, owner in seen.append(owner) }
+    let n = p.reap(registeredBefore: ms(20)) { _, callback in seen.append(callback) }
     #expect(n == 2 && seen == ["a", "c"])
     #expect(p.count == 2 && p.reapableCount == 1)
-    #expect(p.owner(of: 2) == "b" && p.owner(of: 4) == "d")
+    guard case .call(7) = p.owner(of: 2), case .callback("d") = p.owner(of: 4) else {
+      Issue.record("owners lost")
+      return
+    }
   }
 
-  @Test func answeredIdsAreNeverReaped() {
+  @Test func answeredCallbacksAreNeverReaped() {
     var p = PendingCalls<Int>(limit: 10)
-    p.register(1, owner: 1, at: ms(0), reapable: true)
-    p.register(2, owner: 2, at: ms(1), reapable: true)
-    #expect(p.remove(1) == 1)
-    #expect(p.remove(1) == nil)
+    p.registerCallback(1, 1, at: ms(0))
+    p.registerCallback(2, 2, at: ms(1))
+    #expect(p.removeCallback(1) == 1)
+    #expect(p.removeCallback(1) == nil)
     var seen: [Int] = []
     #expect(p.reap(registeredBefore: ms(100)) { id, _ in seen.append(id) } == 1)
     #expect(seen == [2] && p.isEmpty)
   }
 
+  @Test func attemptsCountAsPendingButAreNeverReaped() {
+    var p = PendingCalls<Int>(limit: 10)
+    p.registerAttempt(1, call: 0)
+    p.registerAttempt(2, call: 0)
+    #expect(p.count == 2 && p.reapableCount == 0)
+    #expect(p.reap(registeredBefore: ms(1_000_000)) { _, _ in } == 0)
+    p.removeAttempt(1)
+    p.removeAttempt(2)
+    #expect(p.isEmpty && p.owner(of: 1) == nil)
+  }
+
   @Test func theOldestReapableSkipsAnsweredIds() {
     var p = PendingCalls<Int>(limit: 10)
-    p.register(1, owner: 1, at: ms(0), reapable: true)
-    p.register(2, owner: 2, at: ms(5), reapable: true)
-    p.remove(1)
+    p.registerCallback(1, 1, at: ms(0))
+    p.registerCallback(2, 2, at: ms(5))
+    _ = p.removeCallback(1)
     #expect(p.oldestReapable() == ms(5))
-    p.remove(2)
+    _ = p.removeCallback(2)
     #expect(p.oldestReapable() == nil)
   }
 
   @Test func roomAccountsForTheLimitAndReservedSlots() {
     var p = PendingCalls<Int>(limit: 3)
     #expect(p.hasRoom(for: 3) && !p.hasRoom(for: 4))
-    p.register(1, owner: 1, at: ms(0), reapable: false)
+    p.registerAttempt(1, call: 0)
     #expect(p.hasRoom(for: 2) && !p.hasRoom(for: 2, reserved: 1))
   }
 
   @Test func aPassThatReapsNothingLooksOnlyAtTheFront() {
     var p = PendingCalls<Int>(limit: 100_000)
-    for i in 0..<100_000 { p.register(i, owner: i, at: ms(Int64(i)), reapable: true) }
+    for i in 0..<100_000 { p.registerCallback(i, i, at: ms(Int64(i))) }
     #expect(p.reap(registeredBefore: ms(0)) { _, _ in } == 0)
     #expect(p.reap(registeredBefore: ms(3)) { _, _ in } == 3)
     #expect(p.count == 99_997)
+  }
+}
+
+@Suite struct SlabTests {
+  @Test func slotsAreReusedAndElementsStayPut() {
+    var s = Slab<String>()
+    let a = s.insert("a")
+    let b = s.insert("b")
+    #expect(s.remove(a) == "a" && s[a] == nil && s[b] == "b")
+    let c = s.insert("c")
+    #expect(c == a && s[c] == "c" && s.count == 2)
+    s[b]! += "!"
+    #expect(s[b] == "b!")
+  }
+
+  @Test func aSlabGrowsPageByPageAndMatchesADictionary() {
+    var s = Slab<Int>()
+    var model: [UInt32: Int] = [:]
+    var rng = SplitMix64(seed: 5)
+    for i in 0..<20_000 {
+      if rng.next() % 3 == 0, let k = model.keys.first {
+        #expect(s.remove(k) == model.removeValue(forKey: k))
+      } else {
+        model[s.insert(i)] = i
+      }
+    }
+    #expect(s.count == model.count)
+    for (k, v) in model { #expect(s[k] == v) }
+  }
+
+  @Test func anEmptiedSlabStartsOver() {
+    var s = Slab<Int>()
+    let slots = (0..<3000).map { s.insert($0) }
+    for slot in slots { s.remove(slot) }
+    #expect(s.isEmpty && s.insert(9) == 0)
   }
 }
 
