@@ -25,6 +25,13 @@ public enum JSONWriter {
   public static func appendString(_ s: String, to out: inout [UInt8]) {
     withUTF8(s) { u in
       if let base = u.baseAddress, !needsEscape(base, u.count) {
+        if u.count <= 16 {
+          // Byte by byte costs less than `append(contentsOf:)`'s setup for short runs.
+          out.append(UInt8(ascii: "\""))
+          for b in u { out.append(b) }
+          out.append(UInt8(ascii: "\""))
+          return
+        }
         out.reserveCapacity(out.count + u.count + 2)
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: u)
