@@ -30,11 +30,23 @@ public struct Envelope: Sendable, Equatable {
     for f in top.fields {
       switch f.key {
       case "src":
-        if case .string(let s) = f.value { src = s } else { problem = problem ?? #"field "src" must be a string"# }
+        if case .string(let s) = f.value {
+          src = s
+        } else {
+          problem = problem ?? #"field "src" must be a string"#
+        }
       case "dest":
-        if case .string(let s) = f.value { dest = s } else { problem = problem ?? #"field "dest" must be a string"# }
+        if case .string(let s) = f.value {
+          dest = s
+        } else {
+          problem = problem ?? #"field "dest" must be a string"#
+        }
       case "body":
-        if case .object(let o) = f.value { body = o } else { problem = problem ?? #"field "body" must be an object"# }
+        if case .object(let o) = f.value {
+          body = o
+        } else {
+          problem = problem ?? #"field "body" must be an object"#
+        }
       default:
         continue
       }
@@ -42,7 +54,9 @@ public struct Envelope: Sendable, Equatable {
     let msgID = body?["msg_id"].flatMap { $0 == .null ? nil : $0 }
     if let problem { throw EnvelopeError(reason: problem, src: src, msgID: msgID) }
     guard let src else { throw EnvelopeError(reason: #"missing field "src""#, msgID: msgID) }
-    guard let dest else { throw EnvelopeError(reason: #"missing field "dest""#, src: src, msgID: msgID) }
+    guard let dest else {
+      throw EnvelopeError(reason: #"missing field "dest""#, src: src, msgID: msgID)
+    }
     guard let body else { throw EnvelopeError(reason: #"missing field "body""#, src: src) }
     guard let typeValue = body["type"] else {
       throw EnvelopeError(reason: #"missing field "body.type""#, src: src, msgID: msgID)
