@@ -19,6 +19,8 @@ struct ByteParser {
   var depth = 0
   /// Reused for strings with escapes.
   var scratch: [UInt8] = []
+  /// Whether the last string parsed had an escape (so its bytes in `p` are not its UTF-8).
+  var lastStringEscaped = false
 
   init(_ p: UnsafeRawBufferPointer, from i: Int, to end: Int, maxDepth: Int, atEOF: Bool) {
     self.p = p
@@ -103,6 +105,10 @@ struct ByteParser {
     depth += 1
     i += 1
     var fields = FieldCollector()
+    // Signatures of the keys so far, all unescaped: a key whose signature is not among them is
+    // new, so repeated keys are looked for only on a match.
+    var signatures: UInt64 = 0
+    var escapedKeys = false
     skipWhitespace()
     guard i < end else { throw .incomplete }
     if p[i] == UInt8(ascii: "}") {
@@ -113,13 +119,22 @@ struct ByteParser {
     while true {
       guard i < end else { throw .incomplete }
       guard p[i] == UInt8(ascii: "\"") else { throw .syntax(i, "expected string key in object") }
+      let keyStart = i + 1
       let key = try parseString()
+      var mayRepeat = true
+      if !lastStringEscaped && !escapedKeys {
+        let bit = keySignature(keyStart, i - 1)
+        mayRepeat = signatures & bit != 0
+        signatures |= bit
+      } else {
+        escapedKeys = true
+      }
       skipWhitespace()
       guard i < end else { throw .incomplete }
       guard p[i] == UInt8(ascii: ":") else { throw .syntax(i, "expected ':' after object key") }
       i += 1
       skipWhitespace()
-      fields.insert(key, try parseValue())
+      fields.insert(key, try parseValue(), mayRepeat: mayRepeat)
       skipWhitespace()
       guard i < end else { throw .incomplete }
       let c = p[i]
@@ -132,7 +147,16 @@ struct ByteParser {
       throw .syntax(i - 1, "expected ',' or '}' in object")
     }
     depth -= 1
-    return .object(JSONObject(fields.fields))
+    return .object(JSONObject(fields.take()))
+  }
+
+  /// One of 64 bits, from the length and the first and last bytes of the key `lo..<hi`; equal
+  /// unescaped keys have equal bytes, so equal signatures.
+  @inline(__always) func keySignature(_ lo: Int, _ hi: Int) -> UInt64 {
+    let n = hi - lo
+    guard n > 0 else { return 1 }
+    let h = UInt64(n) &* 0x9E37 &+ UInt64(p[lo]) &* 31 &+ UInt64(p[hi - 1])
+    return 1 << (h & 63)
   }
 }
 
@@ -171,21 +195,32 @@ struct FieldCollector {
     fields.reserveCapacity(8)  // one allocation for a typical message body
   }
 
-  mutating func insert(_ key: String, _ value: JSON) {
+  /// Adds a field; `mayRepeat` false promises that `key` is not among the fields yet.
+  @inline(__always) mutating func insert(
+    _ key: consuming String, _ value: consuming JSON, mayRepeat: Bool
+  ) {
     if index == nil {
-      for k in fields.indices where sameScalars(fields[k].key, key) {
-        fields[k].value = value
-        return
+      if mayRepeat {
+        for k in fields.indices where sameScalars(fields[k].key, key) {
+          fields[k].value = value
+          return
+        }
       }
       fields.append(JSONObject.Field(key, value))
-      if fields.count > 16 {
-        var built: [ScalarKey: Int] = [:]
-        built.reserveCapacity(64)
-        for (k, f) in fields.enumerated() { built[ScalarKey(text: f.key)] = k }
-        index = built
-      }
+      if fields.count > 16 { buildIndex() }
       return
     }
+    insertIndexed(key, value)
+  }
+
+  mutating func buildIndex() {
+    var built: [ScalarKey: Int] = [:]
+    built.reserveCapacity(64)
+    for k in fields.indices { built[ScalarKey(text: fields[k].key)] = k }
+    index = built
+  }
+
+  mutating func insertIndexed(_ key: String, _ value: JSON) {
     let k = ScalarKey(text: key)
     if let at = index![k] {
       fields[at].value = value
@@ -193,5 +228,12 @@ struct FieldCollector {
       index![k] = fields.count
       fields.append(JSONObject.Field(key, value))
     }
+  }
+
+  /// The fields, leaving the collector empty.
+  mutating func take() -> [JSONObject.Field] {
+    var taken: [JSONObject.Field] = []
+    swap(&taken, &fields)
+    return taken
   }
 }

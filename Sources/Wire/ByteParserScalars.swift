@@ -6,19 +6,74 @@ extension ByteParser {
   }
 
   /// Parses a string starting at its opening quote; the common case (no escapes) makes the
-  /// `String` straight from the input bytes.
+  /// `String` straight from the input bytes, scanning plain ASCII a word at a time.
   mutating func parseString() throws(ParseFailure) -> String {
-    i += 1
-    let start = i
+    let start = i + 1
+    var k = start
+    let base = p.baseAddress!
+    while k &+ 8 <= end {
+      let special = specialBytes(
+        UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
+      if special == 0 {
+        k &+= 8
+        continue
+      }
+      k &+= special.trailingZeroBitCount &>> 3
+      if base.load(fromByteOffset: k, as: UInt8.self) == UInt8(ascii: "\"") {
+        i = k + 1
+        lastStringEscaped = false
+        return asciiText(start, k)
+      }
+      i = k
+      return try parseStringRest(from: start)
+    }
+    while k < end {
+      let b = base.load(fromByteOffset: k, as: UInt8.self)
+      if b == UInt8(ascii: "\"") {
+        i = k + 1
+        lastStringEscaped = false
+        return asciiText(start, k)
+      }
+      if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+      k &+= 1
+    }
+    i = k
+    return try parseStringRest(from: start)
+  }
+
+  /// The high bits of the bytes of `w` that are `"`, `\`, below 0x20 or above 0x7F, and maybe
+  /// of bytes after the first such byte: the lowest bit set marks the first one.
+  @inline(__always) func specialBytes(_ w: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    // A byte's high bit is set by subtracting only when the byte is below the subtrahend, or by a
+    // borrow from a lower byte that is; bytes above 0x7F never borrow.
+    let t = (w &- ones &* 0x20) | ((w ^ ones &* 0x22) &- ones) | ((w ^ ones &* 0x5C) &- ones)
+    return (t | w) & high
+  }
+
+  /// A `String` of the ASCII bytes `lo..<hi`: a literal for the keys and types every message
+  /// has, otherwise a new string.
+  @inline(__always) func asciiText(_ lo: Int, _ hi: Int) -> String {
+    if let known = KnownStrings.lookup(p.baseAddress! + lo, hi - lo) { return known }
+    return text(lo, hi)
+  }
+
+  /// Finishes a string from `i`, where the plain ASCII prefix that began at `start` ends.
+  mutating func parseStringRest(from start: Int) throws(ParseFailure) -> String {
     var ascii = true
     while i < end {
       let b = p[i]
       if b == UInt8(ascii: "\"") {
         if !ascii { try validateUTF8(start, i) }
         i += 1
+        lastStringEscaped = false
         return text(start, i - 1)
       }
-      if b == UInt8(ascii: "\\") { return try parseEscapedString(from: start, ascii: ascii) }
+      if b == UInt8(ascii: "\\") {
+        lastStringEscaped = true
+        return try parseEscapedString(from: start, ascii: ascii)
+      }
       if b < 0x20 { throw .syntax(i, "unescaped control character in string") }
       if b >= 0x80 { ascii = false }
       i += 1
@@ -150,6 +205,36 @@ extension ByteParser {
   /// Parses a number: `.int` if it is an integer that fits, `.bigInt` if it does not, `.double`
   /// if it has a fraction or an exponent.
   mutating func parseNumber() throws(ParseFailure) -> JSON {
+    if let v = smallInt() { return .int(v) }
+    return try parseAnyNumber()
+  }
+
+  /// A non-negative integer of at most 18 digits, followed by a byte that ends it, or nil
+  /// (leaving `i` alone) for anything else.
+  @inline(__always) mutating func smallInt() -> Int? {
+    var k = i
+    var v = 0
+    let first = p[k]
+    guard first >= UInt8(ascii: "1") && first <= UInt8(ascii: "9") else {
+      guard first == UInt8(ascii: "0") else { return nil }
+      k += 1
+      guard k < end, !continuesNumber(p[k]) else { return nil }
+      i = k
+      return 0
+    }
+    while k < end {
+      let d = p[k] &- UInt8(ascii: "0")
+      guard d < 10 else { break }
+      v = v &* 10 &+ Int(d)
+      k += 1
+    }
+    guard k < end, k - i <= 18, !continuesNumber(p[k]) else { return nil }
+    i = k
+    return v
+  }
+
+  /// Parses any number (`parseNumber` without its fast path).
+  mutating func parseAnyNumber() throws(ParseFailure) -> JSON {
     let start = i
     let negative = p[i] == UInt8(ascii: "-")
     if negative { i += 1 }
@@ -200,4 +285,61 @@ extension ByteParser {
   (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: ".")
     || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+")
     || b == UInt8(ascii: "-")
+}
+
+/// The keys and body types that Maelstrom messages repeat, returned as literals so that parsing
+/// them builds no string.
+enum KnownStrings {
+  /// The literal whose UTF-8 is the `n` bytes at `p`, if it is one of these.
+  @inline(__always) static func lookup(_ p: UnsafeRawPointer, _ n: Int) -> String? {
+    switch n {
+    case 2:
+      if same(p, "id") { return "id" }
+    case 3:
+      if same(p, "src") { return "src" }
+    case 4:
+      if same(p, "type") { return "type" }
+      if same(p, "dest") { return "dest" }
+      if same(p, "body") { return "body" }
+      if same(p, "echo") { return "echo" }
+      if same(p, "code") { return "code" }
+      if same(p, "text") { return "text" }
+      if same(p, "init") { return "init" }
+    case 5:
+      if same(p, "error") { return "error" }
+    case 6:
+      if same(p, "msg_id") { return "msg_id" }
+    case 7:
+      if same(p, "echo_ok") { return "echo_ok" }
+      if same(p, "node_id") { return "node_id" }
+      if same(p, "init_ok") { return "init_ok" }
+    case 8:
+      if same(p, "node_ids") { return "node_ids" }
+    case 11:
+      if same(p, "in_reply_to") { return "in_reply_to" }
+    default:
+      break
+    }
+    return nil
+  }
+
+  /// Whether the bytes at `p` are those of `word` (as many as it has), compared as two
+  /// overlapping loads.
+  @inline(__always) static func same(_ p: UnsafeRawPointer, _ word: StaticString) -> Bool {
+    let n = word.utf8CodeUnitCount
+    let q = UnsafeRawPointer(word.utf8Start)
+    if n >= 8 {
+      return p.loadUnaligned(as: UInt64.self) == q.loadUnaligned(as: UInt64.self)
+        && p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+          == q.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    }
+    if n >= 4 {
+      return p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self)
+        && p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+          == q.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+    }
+    return p.loadUnaligned(as: UInt16.self) == q.loadUnaligned(as: UInt16.self)
+      && p.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)
+        == q.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)
+  }
 }

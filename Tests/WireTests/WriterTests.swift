@@ -60,4 +60,48 @@ struct WriterTests {
     #expect(
       parsed(text)?.pythonText == #"{"b": 1, "a": [1.5, 2000.0, 0, "\u00e9/"], "c": {"x": null}}"#)
   }
+
+  /// The word-at-a-time scan must see a character that needs escaping at any position, in
+  /// strings of any length.
+  @Test func escapesAreFoundAtEveryPositionOfShortAndLongStrings() {
+    func reference(_ s: String) -> String {
+      var r = "\""
+      for u in s.unicodeScalars {
+        switch u {
+        case "\"": r += "\\\""
+        case "\\": r += "\\\\"
+        case "\n": r += "\\n"
+        case " "..."~": r.unicodeScalars.append(u)
+        default:
+          for unit in String(u).utf16 {
+            let hex = String(unit, radix: 16)
+            r += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+          }
+        }
+      }
+      return r + "\""
+    }
+    for length in 1...40 {
+      for at in 0..<length {
+        for special in ["\"", "\\", "\n", "\u{7f}", "\u{1f}", "é", "😀"] {
+          let s =
+            String(repeating: "a", count: at) + special
+            + String(repeating: "b", count: length - at - 1)
+          var out: [UInt8] = []
+          JSONWriter.appendString(s, to: &out)
+          #expect(String(decoding: out, as: UTF8.self) == reference(s))
+          #expect(JSON.string(s).pythonText == reference(s))
+        }
+      }
+      let plain = String(repeating: "x", count: length)
+      #expect(JSON.array([.string(plain)]).pythonText == "[\"\(plain)\"]")
+    }
+
+    // Values larger than the writer's first buffer.
+    let long = String(repeating: "é\"x", count: 2000)
+    #expect(JSON.string(long).pythonText == reference(long))
+    let items = (0..<300).map { JSON.string("é\n\($0)") }
+    let expected = "[" + items.map { reference($0.stringValue!) }.joined(separator: ", ") + "]"
+    #expect(JSON.array(items).pythonText == expected)
+  }
 }
