@@ -19,18 +19,24 @@ public typealias Completion = (Node, CallResult) -> Void
 /// contexts.
 public typealias CallCompletion = (Node, CallResult, ReplyAddress) -> Void
 
-/// A call under way: its request, its plan, the attempts sent so far.
+/// A call under way: its request, its plan, the attempts sent so far. Kept small: 100,000 calls
+/// in flight should cost well under 512 bytes each, payload and bookkeeping included.
 struct Call {
   let dest: String
   let body: JSONObject
-  let plan: RetryPlan
   let requester: ReplyAddress
   let completion: CallCompletion
   /// Every attempt's `msg_id`; all stay pending until the call ends.
   var ids: [Int]
   var totalDelay = Duration.zero
-  /// The backoff wait under way before the next attempt: when it started and how long it is.
-  var wait: (start: Instant, length: Duration)?
+  /// The backoff wait under way before the next attempt, when `waitLength` is not negative.
+  var waitStart = Instant.zero
+  var waitLength = Duration(nanoseconds: -1)
+  /// The call's plan, as an index into the node's few distinct plans.
+  let plan: UInt8
+
+  /// True while a backoff wait is under way.
+  var isWaiting: Bool { waitLength >= .zero }
 }
 
 /// What a timer is for. Attempts are named by their `msg_id`, which is never reused, so a timer
@@ -61,7 +67,8 @@ extension Node {
     ids.reserveCapacity(plan.attempts)
     let slot = calls.insert(
       Call(
-        dest: dest, body: body, plan: plan, requester: requester, completion: completion, ids: ids))
+        dest: dest, body: body.compacted(), requester: requester, completion: completion, ids: ids,
+        plan: intern(plan)))
     reservedSlots += plan.attempts - 1
     sendAttempt(of: slot)
   }
@@ -81,16 +88,26 @@ extension Node {
     return id
   }
 
+  /// The index of `plan` among the node's plans, adding it if new. Handlers build their plans
+  /// from the settings, so there are a handful; a call keeps one byte instead of the plan.
+  private func intern(_ plan: RetryPlan) -> UInt8 {
+    if let i = plans.firstIndex(of: plan) { return UInt8(i) }
+    precondition(plans.count < Int(UInt8.max), "more than 255 distinct retry plans")
+    plans.append(plan)
+    return UInt8(plans.count - 1)
+  }
+
   private func tooManyPending() -> RPCError {
     RPCError(.temporarilyUnavailable, "too many pending calls (limit \(pending.limit))")
   }
 
   private func sendAttempt(of slot: UInt32) {
     guard let call = calls[slot] else { return }
+    let plan = plans[Int(call.plan)]
     let id = emit(from: nodeID ?? "", to: call.dest, call.body)
     pending.registerAttempt(id, call: slot)
     calls[slot]!.ids.append(id)
-    calls[slot]!.wait = nil
+    calls[slot]!.waitLength = Duration(nanoseconds: -1)
     stats.rpcAttempts += 1
     let n = call.ids.count + 1
     if n > 1 {
@@ -98,10 +115,10 @@ extension Node {
       stats.retries += 1
       log(
         .info,
-        "rpc retry dest=\(call.dest) attempt=\(n)/\(call.plan.attempts) msg_id=\(id)"
-          + " timeout_ms=\(call.plan.timeout.roundedMilliseconds)")
+        "rpc retry dest=\(call.dest) attempt=\(n)/\(plan.attempts) msg_id=\(id)"
+          + " timeout_ms=\(plan.timeout.roundedMilliseconds)")
     }
-    timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now.monotonic + call.plan.timeout)
+    timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now.monotonic + plan.timeout)
   }
 
   /// Routes a reply to whoever waits for `inReplyTo`; a reply nobody waits for is dropped.
@@ -118,10 +135,10 @@ extension Node {
     case .call(let slot):
       guard let call = calls[slot] else { return }
       let isUnavailable =
-        call.plan.unavailableIsFailure && body["type"] == .string("error")
+        plans[Int(call.plan)].unavailableIsFailure && body["type"] == .string("error")
         && body["code"] == .int(ErrorCode.temporarilyUnavailable.rawValue)
       guard isUnavailable else { return finish(slot, reply: body) }
-      if id == call.ids.last && call.wait == nil {
+      if id == call.ids.last && !call.isWaiting {
         attemptFailed(slot, why: "temporarily unavailable")
       } else {
         log(.debug, "ignored error 11 from \(src) to an earlier attempt msg_id=\(id)")
@@ -131,17 +148,19 @@ extension Node {
 
   private func attemptFailed(_ slot: UInt32, why: String) {
     guard let call = calls[slot] else { return }
+    let plan = plans[Int(call.plan)]
     let sent = call.ids.count
-    guard call.plan.mayRetry(after: sent) else {
+    guard plan.mayRetry(after: sent) else {
       log(
         .info,
-        "rpc gave up dest=\(call.dest) attempts=\(sent)/\(call.plan.attempts) last=\"\(why)\""
+        "rpc gave up dest=\(call.dest) attempts=\(sent)/\(plan.attempts) last=\"\(why)\""
           + " msg_ids=\(call.ids.map(String.init).joined(separator: ","))")
       return finish(slot, reply: nil)
     }
-    guard let backoff = call.plan.backoff else { return sendAttempt(of: slot) }
+    guard let backoff = plan.backoff else { return sendAttempt(of: slot) }
     let delay = backoff.delay(attempt: sent - 1, using: &rng)
-    calls[slot]!.wait = (now.monotonic, delay)
+    calls[slot]!.waitStart = now.monotonic
+    calls[slot]!.waitLength = delay
     timers.insert(.backoffOver(slot: slot, msgID: call.ids[sent - 1]), at: now.monotonic + delay)
   }
 
@@ -149,10 +168,10 @@ extension Node {
   private func finish(_ slot: UInt32, reply: JSONObject?) {
     guard var call = calls.remove(slot) else { return }
     for id in call.ids { pending.removeAttempt(id) }
-    reservedSlots -= call.plan.attempts - call.ids.count
-    if let wait = call.wait {
+    reservedSlots -= plans[Int(call.plan)].attempts - call.ids.count
+    if call.isWaiting {
       // A reply arrived during a backoff wait: only the part already waited was taken.
-      call.totalDelay = call.totalDelay + (now.monotonic - wait.start)
+      call.totalDelay = call.totalDelay + (now.monotonic - call.waitStart)
     }
     let result = CallResult(reply: reply, attempts: call.ids.count, totalDelay: call.totalDelay)
     call.completion(self, result, call.requester)
@@ -166,9 +185,8 @@ extension Node {
       stats.timeouts += 1
       attemptFailed(slot, why: "timed out")
     case .backoffOver(let slot, _):
-      if let wait = calls[slot]?.wait {
-        calls[slot]!.totalDelay = calls[slot]!.totalDelay + wait.length
-      }
+      // isLive checked the call is waiting: the whole wait was taken.
+      calls[slot]!.totalDelay = calls[slot]!.totalDelay + calls[slot]!.waitLength
       sendAttempt(of: slot)
     case .reap:
       reap()
@@ -181,10 +199,10 @@ extension Node {
     switch event {
     case .attemptTimeout(let slot, let id):
       guard let call = calls[slot] else { return false }
-      return call.ids.last == id && call.wait == nil
+      return call.ids.last == id && !call.isWaiting
     case .backoffOver(let slot, let id):
       guard let call = calls[slot] else { return false }
-      return call.ids.last == id && call.wait != nil
+      return call.ids.last == id && call.isWaiting
     case .reap:
       return reaperDeadline == deadline && pending.reapableCount > 0
     }

@@ -42,6 +42,8 @@ public final class Node: Machine {
   var inputEnded = false
   var pending: PendingCalls<Completion>
   var calls = Slab<Call>()
+  /// The distinct retry plans calls follow (a call keeps an index into these).
+  var plans: [RetryPlan] = []
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()

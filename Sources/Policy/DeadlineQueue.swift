@@ -12,7 +12,7 @@ public struct DeadlineQueue<Payload> {
     }
   }
 
-  private var heap: [Entry] = []
+  private var heap = PagedArray<Entry>()
   private var nextSequence: UInt64 = 0
 
   /// An empty queue.
@@ -26,7 +26,7 @@ public struct DeadlineQueue<Payload> {
 
   /// The earliest deadline and its payload, without removing it.
   public var earliest: (deadline: Instant, payload: Payload)? {
-    heap.first.map { ($0.deadline, $0.payload) }
+    heap.isEmpty ? nil : (heap[0].deadline, heap[0].payload)
   }
 
   /// Queues `payload` for `deadline`.
@@ -47,7 +47,7 @@ public struct DeadlineQueue<Payload> {
   public mutating func popEarliest() -> (deadline: Instant, payload: Payload)? {
     guard !heap.isEmpty else { return nil }
     heap.swapAt(0, heap.count - 1)
-    let top = heap.removeLast()
+    let top = heap.removeLast()!
     var i = 0
     while true {
       let l = 2 * i + 1
@@ -60,5 +60,53 @@ public struct DeadlineQueue<Payload> {
       i = m
     }
     return (top.deadline, top.payload)
+  }
+}
+
+/// An array stored in fixed pages, so appending never copies what is stored: no moment holds the
+/// old and the new storage of a large array at once. Pages are freed as the array shrinks.
+struct PagedArray<Element> {
+  private static var pageSize: Int { 4096 }
+  private var pages: [[Element]] = []
+  /// The number of elements.
+  private(set) var count = 0
+
+  /// True when empty.
+  var isEmpty: Bool { count == 0 }
+
+  /// The element at `i`.
+  subscript(i: Int) -> Element {
+    get { pages[i / Self.pageSize][i % Self.pageSize] }
+    set { pages[i / Self.pageSize][i % Self.pageSize] = newValue }
+  }
+
+  /// Appends `e`.
+  mutating func append(_ e: Element) {
+    let p = count / Self.pageSize
+    if p == pages.count {
+      var page: [Element] = []
+      page.reserveCapacity(Self.pageSize)
+      pages.append(page)
+    }
+    pages[p].append(e)
+    count += 1
+  }
+
+  /// Removes and returns the last element. One empty page is kept as a spare, so a count going
+  /// back and forth across a page boundary does not allocate a page each time.
+  mutating func removeLast() -> Element? {
+    guard count > 0 else { return nil }
+    count -= 1
+    let e = pages[count / Self.pageSize].removeLast()
+    if pages.count > count / Self.pageSize + 2 { pages.removeLast() }
+    return e
+  }
+
+  /// Swaps the elements at `i` and `j`.
+  mutating func swapAt(_ i: Int, _ j: Int) {
+    guard i != j else { return }
+    let t = self[i]
+    self[i] = self[j]
+    self[j] = t
   }
 }

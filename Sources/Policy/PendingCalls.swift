@@ -15,8 +15,10 @@ public struct PendingCalls<Callback> {
     case callback(Callback)
   }
 
-  private var attempts: [Int: UInt32] = [:]
-  private var callbacks: [Int: Callback] = [:]
+  /// Both maps are split into shards by id, so growing one rehashes a sixteenth of the table:
+  /// the old and new storage of a whole million-entry dictionary never coexist.
+  private var attempts = ShardedMap<UInt32>()
+  private var callbacks = ShardedMap<Callback>()
   /// Callback ids in registration order; answered ones are skipped when they reach the front.
   private var reapQueue = Ring<(id: Int, registeredAt: Instant)>()
   /// The most ids that may be pending at once.
@@ -51,7 +53,7 @@ public struct PendingCalls<Callback> {
   /// Registers `id` as an attempt of the call in `slot`; the caller checked `hasRoom` first.
   public mutating func registerAttempt(_ id: Int, call slot: UInt32) {
     precondition(count < limit, "pending calls over their limit")
-    attempts[id] = slot
+    attempts.set(id, slot)
   }
 
   /// Registers `id` as a reapable callback at `now`; the caller checked `hasRoom` first.
@@ -59,7 +61,7 @@ public struct PendingCalls<Callback> {
     precondition(count < limit, "pending calls over their limit")
     precondition(
       reapQueue.last.map { $0.registeredAt <= now } ?? true, "registrations out of order")
-    callbacks[id] = callback
+    callbacks.set(id, callback)
     reapQueue.append((id, now))
   }
 
@@ -100,4 +102,33 @@ public struct PendingCalls<Callback> {
     if callbacks.isEmpty { reapQueue.removeAll() }
     return reaped
   }
+}
+
+/// A dictionary from `Int` keys split into 16 shards by key, so that growth rehashes one shard at a
+/// time and never holds two copies of the whole table.
+struct ShardedMap<Value> {
+  private var shards = [[Int: Value]](repeating: [:], count: 16)
+  /// The number of entries.
+  private(set) var count = 0
+
+  /// True when there is no entry.
+  var isEmpty: Bool { count == 0 }
+
+  /// The value of `key`.
+  subscript(key: Int) -> Value? { shards[Self.shard(key)][key] }
+
+  /// Sets the value of `key`.
+  mutating func set(_ key: Int, _ value: Value) {
+    if shards[Self.shard(key)].updateValue(value, forKey: key) == nil { count += 1 }
+  }
+
+  /// Removes `key` and returns its value.
+  @discardableResult
+  mutating func removeValue(forKey key: Int) -> Value? {
+    let v = shards[Self.shard(key)].removeValue(forKey: key)
+    if v != nil { count -= 1 }
+    return v
+  }
+
+  private static func shard(_ key: Int) -> Int { Int(UInt(bitPattern: key) % 16) }
 }

@@ -1,6 +1,6 @@
 /// How a call retries: how many attempts, how long each waits for a reply, and the backoff
 /// between attempts (none for plain retry, which sends the next attempt as soon as one fails).
-public struct RetryPlan: Sendable {
+public struct RetryPlan: Sendable, Equatable {
   /// The most attempts the call sends, at least 1.
   public var attempts: Int
   /// How long each attempt waits for its reply.

@@ -125,3 +125,22 @@ extension JSON {
     }
   }
 }
+
+extension JSON {
+  /// A copy whose arrays and objects hold no spare capacity: for values kept long (a call's
+  /// payload, kept for its retries), since the parser reserves room for a typical body.
+  public func compacted() -> JSON {
+    switch self {
+    case .array(let items): return .array(items.map { $0.compacted() })
+    case .object(let o): return .object(o.compacted())
+    default: return self
+    }
+  }
+}
+
+extension JSONObject {
+  /// A copy whose fields, and every array and object inside them, hold no spare capacity.
+  public func compacted() -> JSONObject {
+    JSONObject(fields.map { Field($0.key, $0.value.compacted()) })
+  }
+}

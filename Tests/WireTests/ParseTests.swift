@@ -142,3 +142,18 @@ struct ParseTests {
     #expect(e.description == #"expected value at byte 3 near "ab""#)
   }
 }
+
+@Suite struct CompactionTests {
+  @Test func aCompactedValueIsEqualAndHasNoSpareCapacity() throws {
+    let v = try JSON.parse(#"{"type":"read","key":{"a":[1,{"b":2}]},"x":[]}"#)
+    let c = v.compacted()
+    #expect(c == v)
+    guard case .object(let o) = c, case .object(let inner) = o["key"]!,
+      case .array(let a) = inner["a"]!
+    else {
+      Issue.record("shape lost")
+      return
+    }
+    #expect(o.fields.capacity == 3 && inner.fields.capacity == 1 && a.capacity == 2)
+  }
+}
