@@ -50,6 +50,8 @@ let package = Package(
     .target(
       name: "Harness", dependencies: ["NodeRuntime", "Handlers", "Policy", "Wire"],
       path: "Tests/Harness"),
+    // In-process micro-benchmarks for `make bench`.
+    .executableTarget(name: "Bench", dependencies: ["Policy"], swiftSettings: release),
     .testTarget(name: "WireTests", dependencies: ["Wire"]),
     .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
     .testTarget(

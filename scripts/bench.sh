@@ -3,7 +3,8 @@
 # check. Shared machines are noisy: read the ratio, not the absolute figures.
 #
 # Environment: RUNS (3), N (200000 echoes per run), SHARED (../shared from the repo root),
-# NODE (the release binary; set it, and LABEL, to bench another node), NO_BUILD=1 to skip the
+# NODE (the release binary; set it, and LABEL, to bench another node), RELAYS (100000) and
+# CALLBACKS (1000000) for the RPC part, NO_BUILD=1 to skip the
 # swift build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,3 +42,12 @@ echo
 python3 scripts/bench_table.py "$out/echo.jsonl" floor
 echo
 python3 scripts/idle_check.py --seconds 2 -- "$NODE"
+
+echo
+echo "== RPC: ${RELAYS:-100000} concurrent relays to a silent node, ${CALLBACKS:-1000000} pending callbacks"
+python3 scripts/bench_rpc.py --relays "${RELAYS:-100000}" --callbacks "${CALLBACKS:-1000000}" \
+  -- "$NODE" --seed 1 || true
+if [ -z "${NO_BUILD:-}" ]; then
+  swift build -c release --product Bench >/dev/null
+fi
+"$root/.build/release/Bench"

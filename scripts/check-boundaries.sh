@@ -11,6 +11,7 @@ allowed() {
     NodeRuntime) echo "Policy Wire" ;;
     Handlers) echo "NodeRuntime Policy Wire" ;;
     EventLoop) echo "CLibevent Glibc NodeRuntime Policy" ;;
+    Bench) echo "Policy Glibc" ;;
     messenger) echo "EventLoop Handlers NodeRuntime Policy Wire ArgumentParser Glibc" ;;
     *) return 1 ;;
   esac
