@@ -89,6 +89,47 @@ final class Child {
     stdoutFD = -1
   }
 
+  /// Makes our end of its stdin non-blocking (the node's end is a separate file description and
+  /// stays blocking), for a router that must never block on one node while another waits.
+  func makeInputNonBlocking() {
+    precondition(stdinFD >= 0 && fcntl(stdinFD, F_SETFL, fcntl(stdinFD, F_GETFL) | O_NONBLOCK) == 0)
+  }
+
+  /// Writes what its stdin takes now of `bytes` without blocking; returns the count written (0
+  /// when the pipe is full, or its reader is gone).
+  func writeSome(_ bytes: ArraySlice<UInt8>) -> Int {
+    guard stdinFD >= 0, !bytes.isEmpty else { return 0 }
+    let n = bytes.withUnsafeBytes { Glibc.write(stdinFD, $0.baseAddress, $0.count) }
+    return Swift.max(n, 0)
+  }
+
+  /// Its stdout and stderr descriptors that are still open, to poll.
+  var outputDescriptors: [Int32] { [stdoutFD, stderrFD].filter { $0 >= 0 } }
+
+  /// Reads once from `fd`, its stdout or stderr, keeping the bytes; closes it at end of file.
+  func readOnce(_ fd: Int32) {
+    var buf = [UInt8](repeating: 0, count: 65536)
+    let n = read(fd, &buf, buf.count)
+    if n > 0 {
+      if fd == stdoutFD { out += buf[0..<n] } else { err += buf[0..<n] }
+    } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+      close(fd)
+      if fd == stdoutFD { stdoutFD = -1 } else { stderrFD = -1 }
+    }
+  }
+
+  /// The whole stdout lines that arrived since the last call, without their newlines.
+  func takeLines() -> [String] {
+    guard let end = out.lastIndex(of: 0x0A), end >= taken else { return [] }
+    let lines = out[taken..<end].split(separator: 0x0A, omittingEmptySubsequences: false)
+    taken = end + 1
+    return lines.map { String(decoding: $0, as: UTF8.self) }
+  }
+  private var taken = 0
+
+  /// True once it has exited (reaped without blocking).
+  var hasExited: Bool { reap() }
+
   /// Reads what it writes until stdout has `lines` lines or `seconds` pass.
   func waitForLines(_ lines: Int, within seconds: Double) -> [String] {
     pump(until: seconds) { self.outLines.count >= lines }
@@ -140,25 +181,13 @@ final class Child {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let end = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 + seconds
-    var buf = [UInt8](repeating: 0, count: 65536)
     while !done() {
       clock_gettime(CLOCK_MONOTONIC, &ts)
       let left = end - (Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9)
       if left <= 0 { return }
       var fds = [stdoutFD, stderrFD].filter { $0 >= 0 }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
       _ = poll(&fds, nfds_t(fds.count), Int32(Swift.min(left * 1000, 20)))
-      for p in fds where p.revents != 0 {
-        let n = read(p.fd, &buf, buf.count)
-        if n > 0 {
-          if p.fd == stdoutFD { out += buf[0..<n] } else { err += buf[0..<n] }
-        } else if p.fd == stdoutFD {
-          close(stdoutFD)
-          stdoutFD = -1
-        } else {
-          close(stderrFD)
-          stderrFD = -1
-        }
-      }
+      for p in fds where p.revents != 0 { readOnce(p.fd) }
     }
   }
 }
