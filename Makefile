@@ -73,14 +73,16 @@ soak: build
 # A short soak (LEAK_N requests: relays that time out, reaped callbacks, then end of input) of a
 # debug build under valgrind. Fails on definitely lost bytes; prints valgrind's leak summary.
 LEAK_N ?= 3000
-VALGRIND := valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1
+VALGRIND := valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1 \
+  --suppressions=scripts/valgrind.supp
 leakcheck: deps
 	@command -v valgrind >/dev/null || { echo "leakcheck: needs valgrind (apt-get install -y valgrind)"; exit 1; }
 	$(SWIFT) build
 	@status=0; scripts/soak.py -n $(LEAK_N) --no-rss --window 200 --bin .build/debug/messenger \
 	  --wrapper "$(VALGRIND) --log-file=.build/leakcheck.log" || status=$$?; \
 	echo "== valgrind (.build/leakcheck.log)"; \
-	sed -n '/HEAP SUMMARY/,$$p' .build/leakcheck.log | sed 's/^==[0-9]*== //'; exit $$status
+	grep -E 'in use at exit|heap usage|(definitely|indirectly|possibly) lost:|still reachable:|ERROR SUMMARY' \
+	  .build/leakcheck.log | sed 's/^==[0-9]*== *//'; exit $$status
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
