@@ -9,6 +9,16 @@ let messengerPath: String = {
   return String(exe[..<exe.lastIndex(of: "/")!]) + "/messenger"
 }()
 
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which the Glibc module
+/// does not export, looked up by name.
+private let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+  guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+    preconditionFailure("glibc 2.34 or later is needed: no posix_spawn_file_actions_addclosefrom_np")
+  }
+  return unsafeBitCast(
+    symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
+
 /// A running `messenger`, its stdin a pipe (or a file), its stdout and stderr pipes.
 final class Child {
   let pid: pid_t
@@ -20,8 +30,9 @@ final class Child {
   private(set) var err: [UInt8] = []
   private(set) var status: Int32?
 
-  /// Starts messenger with `args`; stdin is `stdinPath` when given, else a pipe.
-  init(_ args: [String] = [], stdinPath: String? = nil) {
+  /// Starts messenger with `args`; stdin is `stdinPath` when given, else a pipe; stdout is
+  /// `stdoutPath` (opened for writing) when given, else a pipe.
+  init(_ args: [String] = [], stdinPath: String? = nil, stdoutPath: String? = nil) {
     // A test writing to a node that already exited must see EPIPE, not die of SIGPIPE.
     signal(SIGPIPE, SIG_IGN)
     var inPipe: [Int32] = [-1, -1]
@@ -35,11 +46,17 @@ final class Child {
       posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
     } else {
       posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-      posix_spawn_file_actions_addclose(&actions, inPipe[1])
     }
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    if let stdoutPath {
+      posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY, 0)
+    } else {
+      posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    }
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-    for fd in [outPipe[0], errPipe[0]] { posix_spawn_file_actions_addclose(&actions, fd) }
+    // The node keeps 0, 1 and 2 only. Tests run in parallel: without this it would inherit the
+    // pipes of other tests and nodes, and an inherited read end of another node's stdout keeps
+    // EPIPE from that node, an inherited write end of its stdin its end of input.
+    precondition(addCloseFrom(&actions, 3) == 0)
     let argv = ([messengerPath] + args).map { strdup($0) } + [nil]
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, messengerPath, &actions, nil, argv, environ)
@@ -52,6 +69,10 @@ final class Child {
     close(errPipe[1])
     stdinFD = inPipe[1]
     stdoutFD = outPipe[0]
+    if stdoutPath != nil {
+      close(outPipe[0])
+      stdoutFD = -1
+    }
     stderrFD = errPipe[0]
   }
 

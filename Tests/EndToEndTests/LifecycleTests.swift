@@ -55,6 +55,14 @@ import Testing
     #expect(errors.filter { $0.contains("stdout closed") }.count == 2, "\(errors)")
   }
 
+  @Test func anUnwritableStdoutIsAnInternalErrorExitingSeventy() {
+    // /dev/full takes no byte: write(2) fails with ENOSPC, which no reader going away explains.
+    let child = Child(["--seed", "1"], stdoutPath: "/dev/full")
+    child.write(initLine + "\n")
+    #expect(child.finish(within: 10) == 70)
+    #expect(child.errLines.filter { $0.hasPrefix("messenger: write(stdout) failed (ENOSPC") }.count == 1, "\(child.errLines)")
+  }
+
   @Test func endOfInputDrainsACallInFlightThenExitsZero() {
     let child = Child(["--seed", "1", "--rpc-timeout-ms", "100"])
     child.write(initLine + "\n" + #"{"src":"c1","dest":"n1","body":{"type":"relay","msg_id":2,"target":"n2","payload":{"type":"read"}}}"# + "\n")
@@ -77,7 +85,7 @@ import Testing
   @Test func aTerminalOnStdinTakesTypedLinesAndCtrlD() throws {
     // posix_openpt and friends need _XOPEN_SOURCE, which Glibc's module map lacks: the same
     // through /dev/ptmx and its ioctls (TIOCSPTLCK unlocks, TIOCGPTN names the terminal).
-    let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+    let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
     try #require(master >= 0)
     defer { close(master) }
     var unlock: Int32 = 0
