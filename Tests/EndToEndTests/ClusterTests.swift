@@ -124,7 +124,9 @@ import Testing
         "attempt \(k + 1): median \(ms(offsets[offsets.count / 2])) ms, IQR \(ms(iqr)) ms, max-min \(ms(spread)) ms")
     }
     print("backoff spread of 100 callers (base 20 ms, jitter 0.1, timeout 30 ms):\n  " + report.joined(separator: "\n  "))
-    #expect(spreads.count == 4 && spreads.allSatisfy { $0 > 0 })
+    // The jitter before attempt 2 is at most 2 ms, which a busy node can fire as one batch; by
+    // attempt 5 four jittered waits add up to as much as 30 ms between callers.
+    #expect(spreads.count == 4 && spreads[3] > 0)
     // Lift the partition: a relay to n2 gets through at once.
     cluster.faults.partition = nil
     cluster.send(relay(300))
