@@ -60,6 +60,7 @@ let package = Package(
       name: "HandlersTests",
       dependencies: ["Handlers", "NodeRuntime", "Wire", "Policy", "Harness"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["messenger"]),
+    // Runs the built binary; Wire parses what the nodes write.
+    .testTarget(name: "EndToEndTests", dependencies: ["messenger", "Wire"]),
   ]
 )

@@ -274,13 +274,12 @@ public final class EventLoop {
     }
   }
 
-  /// Stdout's reader went away (or writing failed otherwise): one stderr line, then stop.
+  /// Stdout's reader went away (or writing failed otherwise): stop. For EPIPE the machine's exit
+  /// summary is the one line that says so; any other error is an internal one, named here.
   private func outputClosed() {
     let code = outputErrno
     let name = errnoName(code)
-    if code == EPIPE {
-      StandardError.writeLine("messenger: stdout closed (EPIPE), exiting")
-    } else {
+    if code != EPIPE {
       StandardError.writeLine(
         "messenger: write(stdout) failed (\(name): \(errnoText(code))), exiting")
     }

@@ -38,4 +38,10 @@ public enum StopReason: Sendable, Equatable {
   case signal(String)
   /// Writing to stdout failed because its reader went away (EPIPE), or another write error.
   case outputClosed(String)
+
+  /// True for `.signal`.
+  public var isSignal: Bool {
+    if case .signal = self { return true }
+    return false
+  }
 }

@@ -153,8 +153,10 @@ public final class Node: Machine {
     case .outputClosed(let detail): why = "stdout closed (\(detail))"
     }
     let s = stats
+    // A closed stdout is reported by this line alone: at error level, so it always shows.
+    let level: LogLevel = reason == .endOfInput || reason.isSignal ? .info : .error
     log(
-      .info,
+      level,
       "exit reason=\"\(why)\" received=\(s.received) sent=\(s.sent) pending=\(pending.count)"
         + " rpc_attempts=\(s.rpcAttempts) retries=\(s.retries) timeouts=\(s.timeouts)"
         + " reaped=\(s.reaped) late_replies=\(s.lateReplies) malformed=\(s.malformed)")

@@ -9,6 +9,16 @@ let messengerPath: String = {
   return String(exe[..<exe.lastIndex(of: "/")!]) + "/messenger"
 }()
 
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which the Glibc module
+/// does not export, looked up by name.
+private let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+  guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+    preconditionFailure("glibc 2.34 or later is needed: no posix_spawn_file_actions_addclosefrom_np")
+  }
+  return unsafeBitCast(
+    symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
+
 /// A running `messenger`, its stdin a pipe (or a file), its stdout and stderr pipes.
 final class Child {
   let pid: pid_t
@@ -20,8 +30,9 @@ final class Child {
   private(set) var err: [UInt8] = []
   private(set) var status: Int32?
 
-  /// Starts messenger with `args`; stdin is `stdinPath` when given, else a pipe.
-  init(_ args: [String] = [], stdinPath: String? = nil) {
+  /// Starts messenger with `args`; stdin is `stdinPath` when given, else a pipe; stdout is
+  /// `stdoutPath` (opened for writing) when given, else a pipe.
+  init(_ args: [String] = [], stdinPath: String? = nil, stdoutPath: String? = nil) {
     // A test writing to a node that already exited must see EPIPE, not die of SIGPIPE.
     signal(SIGPIPE, SIG_IGN)
     var inPipe: [Int32] = [-1, -1]
@@ -35,11 +46,17 @@ final class Child {
       posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
     } else {
       posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-      posix_spawn_file_actions_addclose(&actions, inPipe[1])
     }
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    if let stdoutPath {
+      posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY, 0)
+    } else {
+      posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    }
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-    for fd in [outPipe[0], errPipe[0]] { posix_spawn_file_actions_addclose(&actions, fd) }
+    // The node keeps 0, 1 and 2 only. Tests run in parallel: without this it would inherit the
+    // pipes of other tests and nodes, and an inherited read end of another node's stdout keeps
+    // EPIPE from that node, an inherited write end of its stdin its end of input.
+    precondition(addCloseFrom(&actions, 3) == 0)
     let argv = ([messengerPath] + args).map { strdup($0) } + [nil]
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, messengerPath, &actions, nil, argv, environ)
@@ -52,6 +69,10 @@ final class Child {
     close(errPipe[1])
     stdinFD = inPipe[1]
     stdoutFD = outPipe[0]
+    if stdoutPath != nil {
+      close(outPipe[0])
+      stdoutFD = -1
+    }
     stderrFD = errPipe[0]
   }
 
@@ -88,6 +109,47 @@ final class Child {
     close(stdoutFD)
     stdoutFD = -1
   }
+
+  /// Makes our end of its stdin non-blocking (the node's end is a separate file description and
+  /// stays blocking), for a router that must never block on one node while another waits.
+  func makeInputNonBlocking() {
+    precondition(stdinFD >= 0 && fcntl(stdinFD, F_SETFL, fcntl(stdinFD, F_GETFL) | O_NONBLOCK) == 0)
+  }
+
+  /// Writes what its stdin takes now of `bytes` without blocking; returns the count written (0
+  /// when the pipe is full, or its reader is gone).
+  func writeSome(_ bytes: ArraySlice<UInt8>) -> Int {
+    guard stdinFD >= 0, !bytes.isEmpty else { return 0 }
+    let n = bytes.withUnsafeBytes { Glibc.write(stdinFD, $0.baseAddress, $0.count) }
+    return Swift.max(n, 0)
+  }
+
+  /// Its stdout and stderr descriptors that are still open, to poll.
+  var outputDescriptors: [Int32] { [stdoutFD, stderrFD].filter { $0 >= 0 } }
+
+  /// Reads once from `fd`, its stdout or stderr, keeping the bytes; closes it at end of file.
+  func readOnce(_ fd: Int32) {
+    var buf = [UInt8](repeating: 0, count: 65536)
+    let n = read(fd, &buf, buf.count)
+    if n > 0 {
+      if fd == stdoutFD { out += buf[0..<n] } else { err += buf[0..<n] }
+    } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+      close(fd)
+      if fd == stdoutFD { stdoutFD = -1 } else { stderrFD = -1 }
+    }
+  }
+
+  /// The whole stdout lines that arrived since the last call, without their newlines.
+  func takeLines() -> [String] {
+    guard let end = out.lastIndex(of: 0x0A), end >= taken else { return [] }
+    let lines = out[taken..<end].split(separator: 0x0A, omittingEmptySubsequences: false)
+    taken = end + 1
+    return lines.map { String(decoding: $0, as: UTF8.self) }
+  }
+  private var taken = 0
+
+  /// True once it has exited (reaped without blocking).
+  var hasExited: Bool { reap() }
 
   /// Reads what it writes until stdout has `lines` lines or `seconds` pass.
   func waitForLines(_ lines: Int, within seconds: Double) -> [String] {
@@ -140,25 +202,13 @@ final class Child {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let end = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 + seconds
-    var buf = [UInt8](repeating: 0, count: 65536)
     while !done() {
       clock_gettime(CLOCK_MONOTONIC, &ts)
       let left = end - (Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9)
       if left <= 0 { return }
       var fds = [stdoutFD, stderrFD].filter { $0 >= 0 }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
       _ = poll(&fds, nfds_t(fds.count), Int32(Swift.min(left * 1000, 20)))
-      for p in fds where p.revents != 0 {
-        let n = read(p.fd, &buf, buf.count)
-        if n > 0 {
-          if p.fd == stdoutFD { out += buf[0..<n] } else { err += buf[0..<n] }
-        } else if p.fd == stdoutFD {
-          close(stdoutFD)
-          stdoutFD = -1
-        } else {
-          close(stderrFD)
-          stderrFD = -1
-        }
-      }
+      for p in fds where p.revents != 0 { readOnce(p.fd) }
     }
   }
 }
