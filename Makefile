@@ -9,7 +9,7 @@ BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps build check lint boundaries demo run trace bench fuzz install clean
+.PHONY: deps build check lint boundaries demo run trace bench fuzz flood install clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -84,6 +84,14 @@ fuzz: deps
 	  echo "== crashes (fuzz-out/crashes), log in fuzz-out/log:"; echo "$$crashes"; \
 	  grep -m1 -B2 -A20 -E 'ERROR|Fatal error|Precondition' fuzz-out/log; exit 1; \
 	else echo "== no crash"; fi
+
+# The flood test at FLOOD_BYTES (1 GiB): seeded random bytes with a valid echo every 64 KiB
+# through a pipe to the node the tests build; prints MiB/s and peak RSS, idle and flooded.
+# make check runs the same test at 128 MiB.
+FLOOD_BYTES ?= 1073741824
+flood: deps
+	$(SWIFT) build --build-tests
+	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
