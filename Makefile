@@ -74,11 +74,12 @@ fuzz: deps
 	  --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product messenger-fuzz
 	@mkdir -p fuzz-out/corpus fuzz-out/crashes
 	@status=0; $(FUZZ_BIN) fuzz-out/corpus Tests/FuzzCorpus -max_total_time=$(FUZZ_SECONDS) \
-	  -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  -dict=Tests/FuzzDictionary.txt -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+	  -print_final_stats=1 \
 	  -artifact_prefix=fuzz-out/crashes/ $(FUZZ_ARGS) > fuzz-out/log 2>&1 || status=$$?; \
 	grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' fuzz-out/log || tail -5 fuzz-out/log; \
 	echo "== executions: $$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz-out/log)" \
-	  "in $(FUZZ_SECONDS) s; corpus: $$(ls fuzz-out/corpus | wc -l) new inputs"; \
+	  "in $(FUZZ_SECONDS) s; fuzz-out/corpus holds $$(ls fuzz-out/corpus | wc -l) inputs"; \
 	crashes=$$(ls fuzz-out/crashes); \
 	if [ -n "$$crashes" ] || [ $$status != 0 ]; then \
 	  echo "== crashes (fuzz-out/crashes), log in fuzz-out/log:"; echo "$$crashes"; \
