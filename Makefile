@@ -9,7 +9,8 @@ BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck install clean
+.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
+  clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -84,10 +85,42 @@ leakcheck: deps
 	grep -E 'in use at exit|heap usage|(definitely|indirectly|possibly) lost:|still reachable:|ERROR SUMMARY' \
 	  .build/leakcheck.log | sed 's/^==[0-9]*== *//'; exit $$status
 
+# libFuzzer over the stream parser and the dispatcher (Tests/Fuzz), from the seeds in
+# Tests/FuzzCorpus, for FUZZ_SECONDS; new inputs go to fuzz-out/corpus, crashes to
+# fuzz-out/crashes. The target exists only with MESSENGER_FUZZ=1, built into .build-fuzz with
+# coverage instrumentation and AddressSanitizer on every module it uses.
+FUZZ_SECONDS ?= 60
+FUZZ_ARGS ?=
+FUZZ_BIN := .build-fuzz/release/messenger-fuzz
+fuzz: deps
+	MESSENGER_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz \
+	  --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product messenger-fuzz
+	@mkdir -p fuzz-out/corpus fuzz-out/crashes
+	@status=0; $(FUZZ_BIN) fuzz-out/corpus Tests/FuzzCorpus -max_total_time=$(FUZZ_SECONDS) \
+	  -dict=Tests/FuzzDictionary.txt -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+	  -print_final_stats=1 \
+	  -artifact_prefix=fuzz-out/crashes/ $(FUZZ_ARGS) > fuzz-out/log 2>&1 || status=$$?; \
+	grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' fuzz-out/log || tail -5 fuzz-out/log; \
+	echo "== executions: $$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz-out/log)" \
+	  "in $(FUZZ_SECONDS) s; fuzz-out/corpus holds $$(ls fuzz-out/corpus | wc -l) inputs"; \
+	crashes=$$(ls fuzz-out/crashes); \
+	if [ -n "$$crashes" ] || [ $$status != 0 ]; then \
+	  echo "== crashes (fuzz-out/crashes), log in fuzz-out/log:"; echo "$$crashes"; \
+	  grep -m1 -B2 -A20 -E 'ERROR|Fatal error|Precondition' fuzz-out/log; exit 1; \
+	else echo "== no crash"; fi
+
+# The flood test at FLOOD_BYTES (1 GiB): seeded random bytes with a valid echo every 64 KiB
+# through a pipe to the node the tests build; prints MiB/s and peak RSS, idle and flooded.
+# make check runs the same test at 128 MiB.
+FLOOD_BYTES ?= 1073741824
+flood: deps
+	$(SWIFT) build --build-tests
+	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/messenger
 
 # Needs nothing installed, so it does not depend on deps.
 clean:
-	rm -rf .build bench-out trace.out
+	rm -rf .build .build-fuzz bench-out fuzz-out trace.out

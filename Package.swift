@@ -64,3 +64,13 @@ let package = Package(
     .testTarget(name: "EndToEndTests", dependencies: ["messenger", "Wire"]),
   ]
 )
+
+// The libFuzzer target over the stream parser and the dispatcher, declared only for `make fuzz`
+// (MESSENGER_FUZZ=1), which builds it with `--sanitize=fuzzer` into .build-fuzz: the normal
+// build and `swift test` never see it. libFuzzer supplies `main`, hence `-parse-as-library`.
+if Context.environment["MESSENGER_FUZZ"] == "1" {
+  package.targets.append(
+    .executableTarget(
+      name: "messenger-fuzz", dependencies: ["NodeRuntime", "Handlers", "Policy", "Wire"],
+      path: "Tests/Fuzz", swiftSettings: release + [.unsafeFlags(["-parse-as-library"])]))
+}

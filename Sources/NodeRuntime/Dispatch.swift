@@ -22,7 +22,8 @@ extension Node {
       log(.warn, "invalid envelope: \(error.reason)")
       if let src = error.src, let id = error.msgID {
         let body = errorBody(.malformedRequest, "invalid envelope: \(error.reason)", inReplyTo: id)
-        emit(from: nodeID ?? "", to: src, body)
+        // Before init, answer as whoever it was addressed to, as for any request then.
+        emit(from: nodeID ?? error.dest ?? "", to: src, body)
       }
       return
     }

@@ -52,17 +52,18 @@ public struct Envelope: Sendable, Equatable {
       }
     }
     let msgID = body?["msg_id"].flatMap { $0 == .null ? nil : $0 }
-    if let problem { throw EnvelopeError(reason: problem, src: src, msgID: msgID) }
+    if let problem { throw EnvelopeError(reason: problem, src: src, dest: dest, msgID: msgID) }
     guard let src else { throw EnvelopeError(reason: #"missing field "src""#, msgID: msgID) }
     guard let dest else {
       throw EnvelopeError(reason: #"missing field "dest""#, src: src, msgID: msgID)
     }
     guard let body else { throw EnvelopeError(reason: #"missing field "body""#, src: src) }
     guard let typeValue = body["type"] else {
-      throw EnvelopeError(reason: #"missing field "body.type""#, src: src, msgID: msgID)
+      throw EnvelopeError(reason: #"missing field "body.type""#, src: src, dest: dest, msgID: msgID)
     }
     guard case .string(let type) = typeValue else {
-      throw EnvelopeError(reason: #"field "body.type" must be a string"#, src: src, msgID: msgID)
+      throw EnvelopeError(
+        reason: #"field "body.type" must be a string"#, src: src, dest: dest, msgID: msgID)
     }
     self.init(src: src, dest: dest, body: body, type: type)
   }
@@ -88,11 +89,14 @@ public struct EnvelopeError: Error, Sendable, Equatable {
   public var src: String?
   /// The body's `msg_id`, when the body was an object with one.
   public var msgID: JSON?
+  /// The receiver, when `dest` was a string: the sender of the error reply before `init`.
+  public var dest: String?
 
   /// Makes an envelope error.
-  public init(reason: String, src: String? = nil, msgID: JSON? = nil) {
+  public init(reason: String, src: String? = nil, dest: String? = nil, msgID: JSON? = nil) {
     self.reason = reason
     self.src = src
+    self.dest = dest
     self.msgID = msgID
   }
 }

@@ -81,6 +81,15 @@ import Testing
     #expect(h.node.stats.malformed == 1)
   }
 
+  @Test func anInvalidEnvelopeBeforeInitIsAnsweredFromItsDest() {
+    let h = Harness()
+    h.send(#"{"src":"c1","dest":"n1","body":{"type":7,"msg_id":4}}"#)
+    #expect(
+      h.take() == [
+        #"{"src": "n1", "dest": "c1", "body": {"type": "error", "code": 12, "text": "invalid envelope: field \"body.type\" must be a string", "in_reply_to": 4, "msg_id": 0}}"#
+      ])
+  }
+
   @Test func aSecondInitIsAnsweredTheSameWay() {
     let h = Harness()
     h.initialize()
