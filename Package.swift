@@ -50,18 +50,20 @@ let package = Package(
     .target(
       name: "Harness", dependencies: ["NodeRuntime", "Handlers", "Policy", "Wire"],
       path: "Tests/Harness"),
+    // Runs python3 for the tests that compare against CPython.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     // In-process micro-benchmarks for `make bench`.
     .executableTarget(name: "Bench", dependencies: ["Policy"], swiftSettings: release),
-    .testTarget(name: "WireTests", dependencies: ["Wire"]),
-    .testTarget(name: "PolicyTests", dependencies: ["Policy"]),
+    .testTarget(name: "WireTests", dependencies: ["Wire", "Policy", "TestSupport"]),
+    .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"]),
     .testTarget(
       name: "NodeRuntimeTests", dependencies: ["NodeRuntime", "Wire", "Policy", "Harness"]),
     .testTarget(
       name: "HandlersTests",
-      dependencies: ["Handlers", "NodeRuntime", "Wire", "Policy", "Harness"]),
+      dependencies: ["Handlers", "NodeRuntime", "Wire", "Policy", "Harness", "TestSupport"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
     // Runs the built binary; Wire parses what the nodes write.
-    .testTarget(name: "EndToEndTests", dependencies: ["messenger", "Wire"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["messenger", "Wire", "Policy"]),
   ]
 )
 

@@ -1,18 +1,6 @@
 import Glibc
+import Policy
 import Wire
-
-/// SplitMix64: the router's seeded generator, so a run's faults are the same every time.
-struct RouterRandom: RandomNumberGenerator {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// One line a node wrote, parsed: what the router needs to route it and the tests to count it.
 struct Routed {
@@ -64,7 +52,7 @@ struct Faults {
 final class Cluster {
   let names: [String]
   var faults: Faults
-  private var rng: RouterRandom
+  private var rng: SplitMix64
   private var nodes: [String: Child] = [:]
   /// Bytes waiting for each node's stdin.
   private var inbox: [String: [UInt8]] = [:]
@@ -83,7 +71,7 @@ final class Cluster {
   init(_ names: [String], args: [String], faults: Faults = Faults(), seed: UInt64) {
     self.names = names
     self.faults = faults
-    rng = RouterRandom(seed: seed)
+    rng = SplitMix64(seed: seed)
     start = Cluster.clock()
     for name in names {
       let child = Child(args)

@@ -1,4 +1,5 @@
 import Glibc
+import Policy
 import Testing
 
 /// A flood of seeded pseudo-random bytes, with a valid echo every 64 KiB, through a pipe: every
@@ -41,7 +42,7 @@ import Testing
 
     let child = Child(args)
     child.write(Self.initLine + "\n")
-    var rng = FloodRandom(seed: 0x5EED)
+    var rng = SplitMix64(seed: 0x5EED)
     var base = [UInt8](repeating: 0, count: Self.blockBytes)
     base.withUnsafeMutableBytes { b in
       for i in stride(from: 0, to: b.count, by: 8) { b.storeBytes(of: rng.next(), toByteOffset: i, as: UInt64.self) }
@@ -86,21 +87,6 @@ import Testing
     print(
       "flood: \(sent >> 20) MiB, \(echoes) echoes answered in \(Int(seconds * 1000)) ms"
         + " (\(Int(mbps)) MiB/s); peak RSS idle \(idleKiB) KiB, flooded \(floodKiB) KiB")
-  }
-}
-
-/// SplitMix64: fast seeded bytes for the flood.
-struct FloodRandom {
-  var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
 

@@ -1,5 +1,6 @@
 import Harness
 import NodeRuntime
+import TestSupport
 import Testing
 
 /// Chaos mode, checked draw for draw against Python's `random`.

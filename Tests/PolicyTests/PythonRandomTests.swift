@@ -1,26 +1,8 @@
 import Glibc
+import TestSupport
 import Testing
 
 @testable import Policy
-
-/// Runs `script` with python3 through the shell and returns its standard output, or nil when
-/// python3 cannot be run.
-private func runPython(_ script: String) -> String? {
-  guard let pipe = popen("python3 - <<'PYTHON_EOF'\n\(script)\nPYTHON_EOF\n", "r") else {
-    return nil
-  }
-  var output: [UInt8] = []
-  var buffer = [UInt8](repeating: 0, count: 65_536)
-  while true {
-    let n = fread(&buffer, 1, buffer.count, pipe)
-    if n <= 0 { break }
-    output.append(contentsOf: buffer[0..<n])
-  }
-  guard pclose(pipe) == 0 else { return nil }
-  return String(decoding: output, as: UTF8.self)
-}
-
-private let pythonAvailable = system("command -v python3 >/dev/null 2>&1") == 0
 
 /// The seeds checked against CPython, the last two to exercise a two-word key and `abs(seed)`.
 private let seeds = [42, 0, 1, 123_456_789, (1 << 40) + 7, -5]

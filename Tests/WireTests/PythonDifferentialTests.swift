@@ -1,3 +1,5 @@
+import Policy
+import TestSupport
 import Testing
 
 @testable import Wire
@@ -11,7 +13,7 @@ struct PythonDifferentialTests {
 
     """
 
-  @Test(.enabled(if: pythonAvailable(), "python3 is not on PATH; the differential test is skipped"))
+  @Test(.enabled(if: pythonAvailable, "python3 is not on PATH; the differential test is skipped"))
   func ourOutputMatchesPythonJsonDumpsByteForByte() throws {
     var random = RandomJSON(rng: SplitMix64(seed: 0x5EED_2024))
     let originals = (0..<4000).map { _ in random.value() }

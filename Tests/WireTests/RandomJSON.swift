@@ -1,3 +1,5 @@
+import Policy
+
 @testable import Wire
 
 /// Random JSON values for the differential test, from a seeded generator.
