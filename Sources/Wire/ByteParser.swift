@@ -39,6 +39,23 @@ struct ByteParser {
   }
 
   /// Parses one value starting at `i` (which must not be whitespace).
+  /// After a container's element: true after a `,` (and the whitespace after it), false after
+  /// the `closing` bracket; anything else is the syntax error `expected`.
+  @inline(__always) mutating func another(closing: UInt8, _ expected: StaticString)
+    throws(ParseFailure) -> Bool
+  {
+    skipWhitespace()
+    guard i < end else { throw .incomplete }
+    let c = p[i]
+    i += 1
+    if c == UInt8(ascii: ",") {
+      skipWhitespace()
+      return true
+    }
+    if c == closing { return false }
+    throw .syntax(i - 1, "\(expected)")
+  }
+
   mutating func parseValue() throws(ParseFailure) -> JSON {
     guard i < end else { throw .incomplete }
     switch p[i] {
@@ -85,16 +102,7 @@ struct ByteParser {
     }
     while true {
       items.append(try parseValue())
-      skipWhitespace()
-      guard i < end else { throw .incomplete }
-      let c = p[i]
-      i += 1
-      if c == UInt8(ascii: ",") {
-        skipWhitespace()
-        continue
-      }
-      if c == UInt8(ascii: "]") { break }
-      throw .syntax(i - 1, "expected ',' or ']' in array")
+      guard try another(closing: UInt8(ascii: "]"), "expected ',' or ']' in array") else { break }
     }
     depth -= 1
     return .array(items)
@@ -135,16 +143,7 @@ struct ByteParser {
       i += 1
       skipWhitespace()
       fields.insert(key, try parseValue(), mayRepeat: mayRepeat)
-      skipWhitespace()
-      guard i < end else { throw .incomplete }
-      let c = p[i]
-      i += 1
-      if c == UInt8(ascii: ",") {
-        skipWhitespace()
-        continue
-      }
-      if c == UInt8(ascii: "}") { break }
-      throw .syntax(i - 1, "expected ',' or '}' in object")
+      guard try another(closing: UInt8(ascii: "}"), "expected ',' or '}' in object") else { break }
     }
     depth -= 1
     return .object(JSONObject(fields.take()))
