@@ -25,6 +25,7 @@ public final class Node: Machine {
   public internal(set) var envelopeLog = BoundedRing<EnvelopeLogEntry>(capacity: 100)
   /// Chaos mode: dropping outgoing messages on purpose.
   public var chaos = ChaosFilter()
+  /// What families of handlers keep on the node, by type (see `state(_:_:)`).
   var handlerStates: [ObjectIdentifier: AnyObject] = [:]
 
   /// A fine-grained monotonic clock for measuring handler latency (`bench_echo`), read at the
