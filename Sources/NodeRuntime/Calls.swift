@@ -81,7 +81,7 @@ extension Node {
     _ dest: String, _ body: JSONObject, then completion: @escaping Completion
   ) throws(RPCError) -> Int {
     guard hasRoom(for: 1) else { throw tooManyPending() }
-    let id = emit(from: nodeID ?? "", to: dest, body)
+    let id = emit(from: nodeID ?? "", to: dest, forwarding: body)
     stats.rpcAttempts += 1
     pending.registerCallback(id, completion, at: now.monotonic)
     if pending.reapableCount == 1 { armReaper(fresh: true) }
@@ -104,7 +104,7 @@ extension Node {
   private func sendAttempt(of slot: UInt32) {
     guard let call = calls[slot] else { return }
     let plan = plans[Int(call.plan)]
-    let id = emit(from: nodeID ?? "", to: call.dest, call.body)
+    let id = emit(from: nodeID ?? "", to: call.dest, forwarding: call.body)
     pending.registerAttempt(id, call: slot)
     calls[slot]!.ids.append(id)
     calls[slot]!.waitLength = Duration(nanoseconds: -1)

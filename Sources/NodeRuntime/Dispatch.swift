@@ -23,7 +23,7 @@ extension Node {
       if let src = error.src, let id = error.msgID {
         let body = errorBody(.malformedRequest, "invalid envelope: \(error.reason)", inReplyTo: id)
         // Before init, answer as whoever it was addressed to, as for any request then.
-        emit(from: nodeID ?? error.dest ?? "", to: src, body)
+        emit(from: nodeID ?? error.dest ?? "", to: src, type: "error", built: body)
       }
       return
     }

@@ -41,7 +41,7 @@ extension Node {
     body.append("type", .string(type))
     body.fields.append(contentsOf: fields)
     body.append("in_reply_to", inReplyTo)
-    emit(from: src ?? nodeID ?? "", to: address.src, body)
+    emit(from: src ?? nodeID ?? "", to: address.src, type: type, built: body)
   }
 
   /// Replies to `request` with an error body; `from` overrides the sender (before `init`).
@@ -56,7 +56,7 @@ extension Node {
       return
     }
     let body = errorBody(error.code, error.text, inReplyTo: inReplyTo)
-    emit(from: src ?? nodeID ?? "", to: address.src, body)
+    emit(from: src ?? nodeID ?? "", to: address.src, type: "error", built: body)
   }
 
   func errorBody(_ code: ErrorCode, _ text: String, inReplyTo: JSON) -> JSONObject {
@@ -66,18 +66,38 @@ extension Node {
     ])
   }
 
-  /// Sends `body` from `src` to `dest` with the next `msg_id` (set in place when the body has the
-  /// key, appended otherwise) and returns that id. Chaos mode may drop it; the id is used anyway.
+  /// Sends a body the node built (a reply or an error, of `type`): it holds no `msg_id` yet, so
+  /// the next one is appended without looking. Returns the id; chaos mode may drop the message,
+  /// the id is used anyway.
   @discardableResult
-  func emit(from src: String, to dest: String, _ body: JSONObject) -> Int {
-    var body = body
+  func emit(from src: String, to dest: String, type: String, built body: consuming JSONObject)
+    -> Int
+  {
+    let id = nextMsgID
+    nextMsgID += 1
+    body.append("msg_id", .int(id))
+    transmit(from: src, to: dest, type: type, body, id: id)
+    return id
+  }
+
+  /// Sends a body the node forwards (a payload): the next `msg_id` replaces the payload's own in
+  /// place, or is appended when it has none. Returns the id, used even if chaos drops it.
+  @discardableResult
+  func emit(from src: String, to dest: String, forwarding body: consuming JSONObject) -> Int {
     let id = nextMsgID
     nextMsgID += 1
     body["msg_id"] = .int(id)
-    let type = body["type"]?.stringValue ?? ""
+    transmit(from: src, to: dest, type: body["type"]?.stringValue ?? "", body, id: id)
+    return id
+  }
+
+  /// Writes one message line, unless chaos drops it, and records it.
+  private func transmit(
+    from src: String, to dest: String, type: String, _ body: JSONObject, id: Int
+  ) {
     if chaos.shouldDrop(type: type) {
       log(.info, "chaos dropped \(type) to \(dest) msg_id=\(id)")
-      return id
+      return
     }
     let start = output.count
     output.append(contentsOf: #"{"src": "#.utf8)
@@ -92,7 +112,6 @@ extension Node {
     if logger.enabled(.trace) {
       log(.trace, "sent \(String(decoding: output[start..<(output.count - 1)], as: UTF8.self))")
     }
-    return id
   }
 
   func record(_ direction: EnvelopeLogEntry.Direction, src: String, dest: String, type: String) {
