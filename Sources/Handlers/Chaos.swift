@@ -26,7 +26,7 @@ extension Handlers {
         node.reply(
           to: msg, "chaos_stats_ok",
           [
-            .init("enabled", .bool(c.enabled)), .init("drop_rate", c.dropRateValue),
+            .init("enabled", .bool(c.enabled)), .init("drop_rate", c.dropRate),
             .init("total_sent", .int(c.totalSent)), .init("total_dropped", .int(c.totalDropped)),
           ])
       },

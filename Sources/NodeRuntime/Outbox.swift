@@ -127,10 +127,9 @@ extension Node {
 public struct ChaosFilter {
   /// Whether messages are being dropped.
   public private(set) var enabled = false
-  /// The probability of dropping each message.
-  public private(set) var dropRate = 0.1
-  /// The drop rate as the request gave it (an integer stays an integer in replies).
-  public private(set) var dropRateValue = JSON.double(0.1)
+  /// The probability of dropping each message, as the request gave it (an integer stays an
+  /// integer in replies).
+  public private(set) var dropRate = JSON.double(0.1)
   /// Messages that went through the filter while it was on, dropped ones included.
   public private(set) var totalSent = 0
   /// Messages dropped.
@@ -143,8 +142,7 @@ public struct ChaosFilter {
   /// Turns dropping on with `dropRate`, its generator seeded as Python's `random.seed(seed)`.
   public mutating func turnOn(dropRate: JSON, seed: Int) {
     enabled = true
-    self.dropRate = dropRate.doubleValue ?? 0
-    dropRateValue = dropRate
+    self.dropRate = dropRate
     random = PythonRandom(seed: seed)
   }
 
@@ -158,7 +156,7 @@ public struct ChaosFilter {
   mutating func shouldDrop(type: String) -> Bool {
     guard enabled, !ChaosFilter.exempt.contains(type) else { return false }
     totalSent += 1
-    guard random.random() < dropRate else { return false }
+    guard random.random() < dropRate.doubleValue ?? 0 else { return false }
     totalDropped += 1
     return true
   }
