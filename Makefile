@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
 .PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
-  clean
+  install-files clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -117,9 +117,22 @@ flood: deps
 	$(SWIFT) build --build-tests
 	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
 
+# The release binary as $(PREFIX)/bin/messenger, and beside it a link messenger-NAME for each
+# workload (so that Maelstrom's --bin needs no arguments).
 install: build
+	@$(MAKE) --no-print-directory install-files
+
+# What install copies and links, for any BIN: the names come from the binary itself
+# (--list-workloads), so the links cannot drift from its table of workloads.
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/messenger
+	@names=$$($(BIN) --list-workloads) || exit 1; \
+	for w in $$names; do \
+	  [ "$$w" = messenger ] && continue; \
+	  ln -sfn messenger $(DESTDIR)$(PREFIX)/bin/messenger-$$w || exit 1; \
+	  echo "ln -sfn messenger $(DESTDIR)$(PREFIX)/bin/messenger-$$w"; \
+	done
 
 # Needs nothing installed, so it does not depend on deps.
 clean:
