@@ -9,7 +9,7 @@ func helpText(version: String) -> String {
   text += """
 
     Usage: messenger [--flag value | --flag=value ...]
-           messenger-NAME [...]      (a link with that name: the same as --workload NAME)
+           messenger-NAME [...]     (a link by that name runs --workload NAME)
 
 
     """
@@ -35,8 +35,8 @@ func helpText(version: String) -> String {
     Durations take 1 to 86400000 ms, attempts 1 to 1000, jitter 0 to 10.
 
     Exit status:
-      0   end of input (once the calls in flight have ended), SIGINT, SIGTERM, a closed
-          stdout, --help, --version, --list-workloads
+      0   end of input (once the calls in flight have ended), SIGINT, SIGTERM, a
+          closed stdout, --help, --version, --list-workloads
       64  a bad flag value or an unknown flag: one line on stderr names it
       70  an internal error: one line on stderr names the failing call
 
