@@ -50,14 +50,22 @@ demo: build
 run: build
 	$(BIN) $(ARGS)
 
-# The demo under strace: every call with its time in trace.out, then counts per call and threads.
-trace: build
+# The demo, with its fixed seed, under strace: every call with its time and the first 128 bytes
+# of its strings in trace.out (strace -o, so none of it mixes with the node's stderr, which is
+# printed first), then the calls the node itself made, counted (scripts/trace-summary.sh leaves out
+# the loader's and the runtimes' start-up). The binary is rebuilt only when a source is newer:
+# `swift build` replans each time, and after a release build with other flags (`swift build -c
+# release`, or scripts/bench.sh building Bench) it recompiles every module though nothing changed.
+trace: deps
 	@command -v strace >/dev/null || { echo "trace: needs strace (apt-get install -y strace)"; exit 1; }
-	strace -f -tt -o trace.out $(BIN) < demo/session.jsonl > /dev/null 2>&1 || true
-	@echo "== system calls in trace.out (count, name)"
-	@awk '$$3 !~ /^(<\.\.\.|\+\+\+|---)/ { name = $$3; sub(/\(.*/, "", name); n[name]++ } \
-	  END { for (c in n) printf "%6d %s\n", n[c], c }' trace.out | sort -rn
-	@echo "== threads seen: $$(awk '{ print $$1 }' trace.out | sort -u | wc -l)"
+	@if [ ! -x $(BIN) ] || [ -n "$$(find Sources Package.swift -newer $(BIN) | head -1)" ]; then \
+	  $(MAKE) --no-print-directory build; fi
+	@err=$$(mktemp) && status=0 && \
+	strace -f -tt -s 128 -o trace.out $(BIN) $(DEMO_ARGS) < demo/session.jsonl > /dev/null \
+	  2> $$err || status=$$?; \
+	echo "== the node's stderr ($(BIN) $(DEMO_ARGS) < demo/session.jsonl), exit status $$status"; \
+	cat $$err; rm -f $$err
+	@scripts/trace-summary.sh trace.out
 
 # Throughput, startup, memory and threads against the C floor node, then the idle check.
 bench: deps
