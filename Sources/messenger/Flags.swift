@@ -25,6 +25,7 @@ struct UsageError: Error {
   /// What is wrong, naming the flag: `--retry-attempts must be an integer from 1 to 1000, not "0"`.
   let message: String
 
+  /// An error that prints `message`.
   init(_ message: String) { self.message = message }
 }
 

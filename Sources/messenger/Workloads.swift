@@ -44,8 +44,8 @@ struct Workload {
     let name = program.dropFirst(prefix.count)
     guard let w = named(name) else {
       throw UsageError(
-        "--workload is absent and the program's name \(quoted(program)) names no workload;"
-          + " it must be messenger-NAME, NAME one of \(names)")
+        "--workload: the program's name \(quoted(program)) names no workload (messenger-NAME"
+          + " runs NAME, one of \(names); or give --workload NAME)")
     }
     return w
   }
