@@ -168,7 +168,7 @@ def parse_line(log, index, line):
             return None
         return event(text[:4], envelope=envelope)
     if text.startswith("rpc "):
-        for verb in ("start", "retry", "done", "gave up"):
+        for verb in ("start", "retry", "done", "gave up", "ignored"):
             if text.startswith("rpc " + verb + " "):
                 return event("rpc " + verb, parse_fields(text[5 + len(verb):]))
         return None
@@ -609,10 +609,13 @@ class Picture:
             # the labels of a reply and of the next request between two lanes do not overlap.
             path = "M%d,%.1f L%.1f,%.1f" % (x1, y1, x2, y2)
             direction = 1 if x2 > x1 else -1
+            # Clear of the call bars on the right of a lane, and of the arrowheads.
             if sent or kind == "lost":
-                label_x, anchor = x1 + 10 * direction, "start" if direction > 0 else "end"
+                label_x = x1 + (24 if direction > 0 else -10)
+                anchor = "start" if direction > 0 else "end"
             else:
-                label_x, anchor = x2 - 16 * direction, "end" if direction > 0 else "start"
+                label_x = x2 - (16 if direction > 0 else -26)
+                anchor = "end" if direction > 0 else "start"
             # Above the line at both ends of the text (about 6 px a character).
             far_x = label_x + (len(label) * 6 if anchor == "start" else -len(label) * 6)
             label_y = min(y1 + (y2 - y1) * (x - x1) / (x2 - x1) for x in (label_x, far_x)) - 3
@@ -636,7 +639,10 @@ class Picture:
         if m.recv is not None:
             ends.append("received " + clock(m.recv.millis))
         if m.sent is not None and m.recv is None and not m.dropped:
-            ends.append("no receive in the logs drawn")
+            ends.append("no receive in the logs drawn" if m.dest in self.logged else
+                        "%s has no log" % m.dest)
+        if m.recv is not None and m.sent is None and m.src not in self.logged:
+            ends.append("%s has no log" % m.src)
         lines = ["%s -> %s msg_id=%s%s" % (m.src, m.dest, json.dumps(m.msg_id),
                                            " (late: its call had ended)" if m.late else ""),
                  ", ".join(ends)]
@@ -661,7 +667,7 @@ class Picture:
             if reason == "timeout":
                 cls += " timeout"
             if "waited_ms" in f:
-                self.backoff(e, x - 14, float(f["waited_ms"]))
+                self.backoff(e, x - 29, float(f["waited_ms"]))  # left of the lane
                 text += " after backoff %s ms" % f["waited_ms"]
         elif e.kind == "rpc done":
             text = "done%s %s attempts, %s ms" % (call, f.get("attempts", "?"), f.get("elapsed_ms", "?"))
@@ -670,6 +676,9 @@ class Picture:
             reason = f.get("reason") or f.get("last") or ""
             text = "gave up%s %s %s" % (call, f.get("attempts", ""), reason)
             color, cls = "#c62828", "gaveup" + (" timeout" if "time" in reason else "")
+        elif e.kind == "rpc ignored":  # an error 11 to an attempt the call has moved past
+            text = "ignored%s %s" % (call, f.get("reason", ""))
+            color, cls = "#666", "ignored"
         elif e.kind == "reaped":
             calls = " calls " + f["calls"] if f.get("calls") else ""
             text, color, cls = "reaper reaped %s%s" % (f.get("count", "?"), calls), "#666", "reap"
