@@ -148,21 +148,23 @@ def play(demo, checks):
                      "payload": {"type": "echo", "echo": "nobody waits for this"}})
     demo.expect("the fire-and-forget message", to_n2)
     demo.expect("send_fire_forget_ok", reply_to("c1", 4, "send_fire_forget_ok"))
-    checks.append(("the fire-and-forget callback was reaped", demo.wait_for_log("reaper reaped", 5)))
+    reaped = demo.wait_for_log("reaper reaped", 5)
+    checks.append(("the fire-and-forget callback was reaped", reaped))
 
     # 4. The counters.
     demo.send("c1", {"type": "stats", "msg_id": 5})
     stats = demo.expect("stats_ok", reply_to("c1", 5, "stats_ok"))["body"]
-    checks.append(("stats: late_replies=%s reaped=%s retries=%s"
-                   % (stats.get("late_replies"), stats.get("reaped"), stats.get("retries")),
-                   stats.get("late_replies") == 1 and stats.get("reaped") == 1 and stats.get("retries") == 2))
+    counters = (stats.get("late_replies"), stats.get("reaped"), stats.get("retries"))
+    checks.append(("stats: late_replies=%s reaped=%s retries=%s" % counters, counters == (1, 1, 2)))
 
 
 def main():
     parser = argparse.ArgumentParser(
-        prog="demo_peer.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="demo_peer.py", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=".build/release/messenger", help="the node to run")
-    parser.add_argument("--out", default="demo-out", help="folder for n1.stderr.log (default demo-out)")
+    parser.add_argument("--out", default="demo-out",
+                        help="folder for n1.stderr.log (default demo-out)")
     parser.add_argument("node_args", nargs="*", help="flags for the node, after --")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)

@@ -57,6 +57,9 @@ COLORS = {
 }
 
 
+CALL_COLORS = {"done": "#2e8b3e", "gave up": "#c62828", "reaped": "#888888"}
+
+
 class Event:
     """One understood log line."""
 
@@ -178,7 +181,7 @@ def parse_line(log, index, line):
             old = re.match(r"reaper reaped (\d+)", text)
             fields["count"] = old.group(1) if old else "?"
         return event("reaped", fields)
-    if text.startswith("late"):  # "late reply from=n2 in_reply_to=8" (older: "from n2 in_reply_to=8")
+    if text.startswith("late"):  # "late reply from=n2 ..."; older: "late ... from n2 ..."
         fields = parse_fields(text)
         if "from" not in fields:
             old = re.search(r"from (\S+)", text)
@@ -186,7 +189,8 @@ def parse_line(log, index, line):
         return event("late", fields)
     drop = CHAOS_DROP.match(text)
     if drop:
-        return event("dropped", {"type": drop.group(1), "dest": drop.group(2), "msg_id": drop.group(3)})
+        type_, dest, msg_id = drop.groups()
+        return event("dropped", {"type": type_, "dest": dest, "msg_id": msg_id})
     if text.startswith("init "):
         fields = parse_fields(text)
         if log.name is None and fields.get("node_id"):
@@ -290,7 +294,8 @@ def collect_calls(logs, messages):
     for log in logs:
         for e in log.events:
             if e.kind.startswith("rpc ") and "call" in e.fields:
-                call = calls.setdefault((log.name, e.fields["call"]), Call(log.name, e.fields["call"]))
+                key = (log.name, e.fields["call"])
+                call = calls.setdefault(key, Call(*key))
                 call.lines.append(e.text)
                 call.kind = e.fields.get("kind", call.kind)
                 call.dest = e.fields.get("dest", call.dest)
@@ -329,10 +334,12 @@ def mark_late(logs):
         for i, e in enumerate(log.events):
             if e.kind != "late":
                 continue
-            for earlier in reversed(log.events[:i]):
-                if earlier.kind == "recv" and earlier.envelope.get("src") == e.fields.get("from") and str(
-                    earlier.envelope["body"].get("in_reply_to")
-                ) == str(e.fields.get("in_reply_to")):
+            for earlier in (log.events[j] for j in range(i - 1, -1, -1)):
+                if earlier.kind != "recv":
+                    continue
+                body = earlier.envelope["body"]
+                if earlier.envelope.get("src") == e.fields.get("from") and str(
+                        body.get("in_reply_to")) == str(e.fields.get("in_reply_to")):
                     earlier.message.late = True
                     break
 
@@ -459,8 +466,8 @@ class Picture:
         for name, color in COLORS.items():
             self.emit(
                 '<marker id="head-%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-                'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/>'
-                "</marker>" % (name, color)
+                'markerHeight="7" orient="auto-start-reverse">'
+                '<path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>' % (name, color)
             )
         self.emit(
             "<style>.label{paint-order:stroke;stroke:white;stroke-width:3px;stroke-linejoin:round}"
@@ -485,7 +492,8 @@ class Picture:
         x = 10
         for name, text in legend:
             self.emit(
-                '<line x1="%d" y1="66" x2="%d" y2="66" stroke="%s" stroke-width="2" marker-end="url(#head-%s)"/>'
+                '<line x1="%d" y1="66" x2="%d" y2="66" stroke="%s" stroke-width="2" '
+                'marker-end="url(#head-%s)"/>'
                 '<text x="%d" y="70">%s</text>' % (x, x + 24, COLORS[name], name, x + 28, esc(text))
             )
             x += 40 + 6 * len(text)
@@ -522,8 +530,9 @@ class Picture:
                 title = "%s: no log given; its messages are drawn from the other end" % name
                 dash = ' stroke-dasharray="4 4"'
             self.emit(
-                '<g class="lane"><title>%s</title><rect x="%d" y="%d" width="80" height="22" rx="4" '
-                'fill="%s" stroke="#333"/><text x="%d" y="%d" text-anchor="middle" font-weight="bold">%s'
+                '<g class="lane"><title>%s</title>'
+                '<rect x="%d" y="%d" width="80" height="22" rx="4" fill="%s" stroke="#333"/>'
+                '<text x="%d" y="%d" text-anchor="middle" font-weight="bold">%s'
                 '</text><text x="%d" y="%d" text-anchor="middle" class="small">%s</text>'
                 '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"%s/></g>'
                 % (esc(title), x - 40, TOP - 22, "#e8eefb" if log else "#f4f4f4", x, TOP - 7,
@@ -561,7 +570,7 @@ class Picture:
             x = self.x[call.node] + 6 + 5 * call.slot
             y1 = self.y[call.start.row]
             y2 = self.y[end_row] if end_row is not None else self.bottom
-            color = {"done": "#2e8b3e", "gave up": "#c62828", "reaped": "#888"}.get(call.outcome, "#bbb")
+            color = CALL_COLORS.get(call.outcome, "#bbb")
             self.emit(
                 '<g class="call"><title>%s</title><rect x="%d" y="%.1f" width="4" height="%.1f" '
                 'fill="%s" opacity="0.8"/></g>'
@@ -670,7 +679,8 @@ class Picture:
                 self.backoff(e, x - 29, float(f["waited_ms"]))  # left of the lane
                 text += " after backoff %s ms" % f["waited_ms"]
         elif e.kind == "rpc done":
-            text = "done%s %s attempts, %s ms" % (call, f.get("attempts", "?"), f.get("elapsed_ms", "?"))
+            text = "done%s %s attempts, %s ms" % (
+                call, f.get("attempts", "?"), f.get("elapsed_ms", "?"))
             color, cls = "#2e8b3e", "done"
         elif e.kind == "rpc gave up":
             reason = f.get("reason") or f.get("last") or ""
@@ -696,8 +706,9 @@ class Picture:
         symbol = {"retry": "\u21bb", "done": "\u2713", "gaveup": "\u2717", "reap": "\u2620"}.get(
             cls.split()[0], "\u2022")
         self.emit(
-            '<g class="mark %s"><title>%s</title><text x="%d" y="%.1f" fill="%s" class="label">%s %s'
-            "</text></g>" % (cls, esc(e.text), x, y + 4, color, symbol, esc(text))
+            '<g class="mark %s"><title>%s</title>'
+            '<text x="%d" y="%.1f" fill="%s" class="label">%s %s</text></g>'
+            % (cls, esc(e.text), x, y + 4, color, symbol, esc(text))
         )
 
     def backoff(self, e, x, waited):
@@ -706,26 +717,31 @@ class Picture:
         self.emit(
             '<g class="backoff"><title>%s</title><rect x="%d" y="%.1f" width="6" height="%.1f" '
             'fill="#f2b33d" opacity="0.8"/></g>'
-            % (esc("backoff wait of %g ms before this attempt\n%s" % (waited, e.text)), x, y1, y2 - y1)
+            % (esc("backoff wait of %g ms before this attempt\n%s" % (waited, e.text)),
+               x, y1, y2 - y1)
         )
 
     def footer(self):
         y = self.bottom + 20
-        notes = []
         if self.skipped or self.elided:
-            notes.append(self.elision_text())
+            self.emit('<text x="10" y="%d" class="elided" fill="#c62828" font-weight="bold">'
+                      "%s</text>" % (y, esc(self.elision_text())))
+            y += 16
+        notes = []
+        if not self.all_messages:
+            notes.append("no recv or sent lines in these logs: run the nodes with --trace")
         skipped = sum(log.skipped for log in self.logs)
         if skipped:
             notes.append("%d log lines not drawn (not in the grammar this tool reads)" % skipped)
         for note in notes:
-            cls = ' class="elided" fill="#c62828" font-weight="bold"' if "elided" in note or "skipped the" in note else ""
-            self.emit('<text x="10" y="%d"%s>%s</text>' % (y, cls, esc(note)))
+            self.emit('<text x="10" y="%d">%s</text>' % (y, esc(note)))
             y += 16
 
 
 def render_png(svg_path, png_path, width, height):
     """Screenshots the SVG with headless Chromium; returns an error text, or None."""
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    names = ("chromium", "chromium-browser", "google-chrome")
+    browser = next((shutil.which(n) for n in names if shutil.which(n)), None)
     if browser is None:
         return "no chromium on PATH (Debian: apt-get install chromium)"
     with tempfile.TemporaryDirectory() as profile:
@@ -734,8 +750,8 @@ def render_png(svg_path, png_path, width, height):
                    "--window-size=%d,%d" % (width, min(height, 16000)),
                    "file://" + os.path.abspath(svg_path)]
         try:
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
-                           check=False)
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=120, check=False)
         except subprocess.TimeoutExpired:
             return "chromium did not finish within 120 s"
     return None if os.path.exists(png_path) else "chromium wrote no PNG"
@@ -743,18 +759,21 @@ def render_png(svg_path, png_path, width, height):
 
 def main():
     parser = argparse.ArgumentParser(
-        prog="spacetime.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="spacetime.py", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="example: make demo (then open demo-out/demo.svg); or\n"
                "  scripts/spacetime.py -o run.svg n1.log n2.log n3.log")
     parser.add_argument("logs", nargs="+", metavar="LOG",
-                        help="a node's --trace stderr, `-` for stdin, or NAME=PATH to name its node")
-    parser.add_argument("-o", "--output", default="-", help="the SVG file to write (default: stdout)")
-    parser.add_argument("--max-messages", type=int, default=300,
-                        help="draw at most this many messages, say how many were elided (default 300)")
-    parser.add_argument("--skip", type=int, default=0, help="leave out the first N messages (default 0)")
-    parser.add_argument("--px-per-ms", type=float, default=0.25,
+                        help="a node's --trace stderr; `-` for stdin; NAME=PATH names its node")
+    parser.add_argument("-o", "--output", default="-", metavar="FILE",
+                        help="the SVG file to write (default: stdout)")
+    parser.add_argument("--max-messages", type=int, default=300, metavar="N",
+                        help="draw at most N messages, and say how many were elided (default 300)")
+    parser.add_argument("--skip", type=int, default=0, metavar="N",
+                        help="leave out the first N messages (default 0)")
+    parser.add_argument("--px-per-ms", type=float, default=0.25, metavar="PX",
                         help="extra space per millisecond between rows (default 0.25)")
-    parser.add_argument("--max-gap", type=float, default=90,
+    parser.add_argument("--max-gap", type=float, default=90, metavar="PX",
                         help="cap on that space, in pixels; longer gaps are labelled (default 90)")
     parser.add_argument("--png", metavar="FILE",
                         help="also render the SVG to a PNG with headless Chromium (needs -o)")
