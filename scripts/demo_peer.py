@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import queue
+import shlex
 import subprocess
 import sys
 import threading
@@ -165,11 +166,13 @@ def main():
     parser.add_argument("--bin", default=".build/release/messenger", help="the node to run")
     parser.add_argument("--out", default="demo-out",
                         help="folder for n1.stderr.log (default demo-out)")
+    parser.add_argument("--wrapper", default="",
+                        help='a command to run the node under, e.g. "strace -f -tt -o trace.out"')
     parser.add_argument("node_args", nargs="*", help="flags for the node, after --")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
-    demo = Demo([args.bin] + args.node_args)
+    demo = Demo(shlex.split(args.wrapper) + [args.bin] + args.node_args)
     checks = []
     try:
         play(demo, checks)
