@@ -9,8 +9,8 @@ BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
-  install-files clean
+.PHONY: deps chromium build check lint boundaries demo demo-picture run trace bench soak leakcheck \
+  fuzz flood install install-files clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -19,6 +19,15 @@ deps:
 	  $(SUDO) apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y libevent-dev pkg-config; \
 	fi
+
+# Headless Chromium, for the test that renders the space-time diagram (Debian: chromium). Best
+# effort: when it cannot be installed, that one test is skipped and says so.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "chromium: installing chromium (the SVG rendering test needs it)"; \
+	  { $(SUDO) apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; } >/dev/null 2>&1 || \
+	  echo "chromium: could not be installed; the rendering test will be skipped"; }
 
 # The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
 build: deps
@@ -32,40 +41,44 @@ boundaries: deps
 
 # Format, module boundaries, a warning-free debug build, the release build the end-to-end tests
 # run, then every test.
-check: deps lint boundaries
+check: deps chromium lint boundaries
 	$(SWIFT) build -Xswiftc -warnings-as-errors
 	$(MAKE) build
 	$(SWIFT) test
 
-# A short session through the node: its input, then what it wrote to stdout and to stderr.
+# RPC done right: the node, with --trace and short timeouts, against scripts/demo_peer.py, which
+# plays the clients and the node n2 (a relay that succeeds on its second attempt and then gets a
+# late reply, a backoff_relay that waits after an error 11, a reaped fire-and-forget callback).
+# Prints the transcript, then draws demo-out/demo.svg from the node's stderr.
+DEMO_PEER_ARGS ?= --trace --rpc-timeout-ms 300 --reap-threshold-ms 300 --reap-interval-ms 100
 demo: build
-	@out=$$(mktemp) && err=$$(mktemp) && \
-	status=0 && $(BIN) $(DEMO_ARGS) < demo/session.jsonl > $$out 2> $$err || status=$$?; \
-	echo "== input (demo/session.jsonl)"; cat demo/session.jsonl; \
-	echo "== stdout"; cat $$out; \
-	echo "== stderr"; cat $$err; \
-	echo "== exit status $$status"; rm -f $$out $$err
+	@scripts/demo_peer.py --bin $(BIN) --out demo-out -- $(DEMO_ARGS) $(DEMO_PEER_ARGS)
+	@scripts/spacetime.py -o demo-out/demo.svg demo-out/n1.stderr.log
+	@echo "== picture: demo-out/demo.svg (open it in a browser; hover an arrow or a mark for details)"
+
+# Refreshes the README's picture, demo/demo.svg and demo/demo.png, from a new demo run.
+demo-picture: demo chromium
+	cp demo-out/demo.svg demo/demo.svg
+	scripts/spacetime.py -o demo-out/demo.svg --png demo/demo.png demo-out/n1.stderr.log
 
 # The node on this terminal (or whatever stdin is): type JSON lines, Ctrl-D to end.
 run: build
 	$(BIN) $(ARGS)
 
-# The demo, with its fixed seed, under strace: every call with its time and the first 128 bytes
-# of its strings in trace.out (strace -o, so none of it mixes with the node's stderr, which is
-# printed first), then the calls the node itself made, counted (scripts/trace-summary.sh leaves out
-# the loader's and the runtimes' start-up). The binary is rebuilt only when a source is newer:
-# `swift build` replans each time, and after a release build with other flags (`swift build -c
-# release`, or scripts/bench.sh building Bench) it recompiles every module though nothing changed.
+# The demo (make demo: its fixed seed, the scripted peer) with the node under strace: every call
+# with its time and the first 128 bytes of its strings in trace.out (strace -o, so none of it
+# mixes with the node's stderr, which the transcript shows), then the calls the node itself made,
+# counted (scripts/trace-summary.sh leaves out the loader's and the runtimes' start-up). The
+# binary is rebuilt only when a source is newer: `swift build` replans each time, and after a
+# release build with other flags (`swift build -c release`, or scripts/bench.sh building Bench)
+# it recompiles every module though nothing changed.
 trace: deps
 	@command -v strace >/dev/null || { echo "trace: needs strace (apt-get install -y strace)"; exit 1; }
 	@if [ ! -x $(BIN) ] || [ -n "$$(find Sources Package.swift -newer $(BIN) | head -1)" ]; then \
 	  $(MAKE) --no-print-directory build; fi
-	@err=$$(mktemp) && status=0 && \
-	strace -f -tt -s 128 -o trace.out $(BIN) $(DEMO_ARGS) < demo/session.jsonl > /dev/null \
-	  2> $$err || status=$$?; \
-	echo "== the node's stderr ($(BIN) $(DEMO_ARGS) < demo/session.jsonl), exit status $$status"; \
-	cat $$err; rm -f $$err
-	@scripts/trace-summary.sh trace.out
+	@status=0; scripts/demo_peer.py --bin $(BIN) --out demo-out \
+	  --wrapper "strace -f -tt -s 128 -o trace.out" -- $(DEMO_ARGS) $(DEMO_PEER_ARGS) || status=$$?; \
+	scripts/trace-summary.sh trace.out && exit $$status
 
 # Throughput, startup, memory and threads against the C floor node, then the idle check.
 bench: deps
@@ -144,4 +157,4 @@ install-files:
 
 # Needs nothing installed, so it does not depend on deps.
 clean:
-	rm -rf .build .build-fuzz bench-out fuzz-out trace.out
+	rm -rf .build .build-fuzz bench-out demo-out fuzz-out trace.out
