@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
 .PHONY: deps chromium build check lint boundaries demo demo-picture run trace bench soak leakcheck \
-  fuzz flood install clean
+  fuzz flood install install-files clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -65,14 +65,20 @@ demo-picture: demo chromium
 run: build
 	$(BIN) $(ARGS)
 
-# The demo under strace: every call with its time in trace.out, then counts per call and threads.
-trace: build
+# The demo (make demo: its fixed seed, the scripted peer) with the node under strace: every call
+# with its time and the first 128 bytes of its strings in trace.out (strace -o, so none of it
+# mixes with the node's stderr, which the transcript shows), then the calls the node itself made,
+# counted (scripts/trace-summary.sh leaves out the loader's and the runtimes' start-up). The
+# binary is rebuilt only when a source is newer: `swift build` replans each time, and after a
+# release build with other flags (`swift build -c release`, or scripts/bench.sh building Bench)
+# it recompiles every module though nothing changed.
+trace: deps
 	@command -v strace >/dev/null || { echo "trace: needs strace (apt-get install -y strace)"; exit 1; }
-	strace -f -tt -o trace.out $(BIN) < demo/session.jsonl > /dev/null 2>&1 || true
-	@echo "== system calls in trace.out (count, name)"
-	@awk '$$3 !~ /^(<\.\.\.|\+\+\+|---)/ { name = $$3; sub(/\(.*/, "", name); n[name]++ } \
-	  END { for (c in n) printf "%6d %s\n", n[c], c }' trace.out | sort -rn
-	@echo "== threads seen: $$(awk '{ print $$1 }' trace.out | sort -u | wc -l)"
+	@if [ ! -x $(BIN) ] || [ -n "$$(find Sources Package.swift -newer $(BIN) | head -1)" ]; then \
+	  $(MAKE) --no-print-directory build; fi
+	@status=0; scripts/demo_peer.py --bin $(BIN) --out demo-out \
+	  --wrapper "strace -f -tt -s 128 -o trace.out" -- $(DEMO_ARGS) $(DEMO_PEER_ARGS) || status=$$?; \
+	scripts/trace-summary.sh trace.out && exit $$status
 
 # Throughput, startup, memory and threads against the C floor node, then the idle check.
 bench: deps
@@ -132,9 +138,22 @@ flood: deps
 	$(SWIFT) build --build-tests
 	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
 
+# The release binary as $(PREFIX)/bin/messenger, and beside it a link messenger-NAME for each
+# workload (so that Maelstrom's --bin needs no arguments).
 install: build
+	@$(MAKE) --no-print-directory install-files
+
+# What install copies and links, for any BIN: the names come from the binary itself
+# (--list-workloads), so the links cannot drift from its table of workloads.
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/messenger
+	@names=$$($(BIN) --list-workloads) || exit 1; \
+	for w in $$names; do \
+	  [ "$$w" = messenger ] && continue; \
+	  ln -sfn messenger $(DESTDIR)$(PREFIX)/bin/messenger-$$w || exit 1; \
+	  echo "ln -sfn messenger $(DESTDIR)$(PREFIX)/bin/messenger-$$w"; \
+	done
 
 # Needs nothing installed, so it does not depend on deps.
 clean:
