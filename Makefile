@@ -59,8 +59,15 @@ trace: build
 	  END { for (c in n) printf "%6d %s\n", n[c], c }' trace.out | sort -rn
 	@echo "== threads seen: $$(awk '{ print $$1 }' trace.out | sort -u | wc -l)"
 
-# Throughput, startup, memory and threads against the C floor node, then the idle check.
+# Throughput in interleaved rounds against the C floor node (bench/floor.c), callgrind
+# instructions per message, startup, memory and threads, the idle check and the RPC machinery.
+# Knobs (RUNS, N, ...) are in the README. Installs valgrind and strace when missing.
 bench: deps
+	@if ! command -v valgrind >/dev/null || ! command -v strace >/dev/null; then \
+	  echo "bench: installing valgrind and strace"; \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y valgrind strace; \
+	fi
 	scripts/bench.sh
 
 # Soak: N mixed requests (default 2,000,000; about a minute) through the release node and a
