@@ -9,8 +9,8 @@ BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
-  clean
+.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood \
+  differential install clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -123,6 +123,14 @@ FLOOD_BYTES ?= 1073741824
 flood: deps
 	$(SWIFT) build --build-tests
 	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+
+# The JSON writer against python3's json.dumps, byte for byte, on DIFF_VALUES seeded random
+# values (1,000,000), then Python's text parsed back. make check runs the same test on 20,000.
+DIFF_VALUES ?= 1000000
+differential: deps
+	$(SWIFT) build --build-tests
+	MESSENGER_DIFF_VALUES=$(DIFF_VALUES) $(SWIFT) test --skip-build \
+	  --filter PythonDifferentialTests
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
