@@ -58,8 +58,10 @@ class Node:
         self.threads = 0
 
     def write(self, data):
+        view = memoryview(data)
         try:
-            self.p.stdin.write(data)
+            while view:
+                view = view[self.p.stdin.write(view[:1 << 20]):]  # A raw write may be partial.
         except OSError:
             pass  # The node died: the reader sees end of output, the check says what is missing.
 
