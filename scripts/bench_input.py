@@ -36,7 +36,9 @@ def echo_lines(n):
                    for i in range(n))
 
 
-ALPHABET = ("abc xyz", "\"\\/", "\b\f\n\r\t\x01\x1f\x7f", "é€ü", "\U0001F600\U00010348\U0010FFFF")
+# Pools of characters: plain, escaped, control, two- and three-byte UTF-8, astral (non-BMP).
+ALPHABET = ("abc xyz", "\"\\/", "\b\f\n\r\t\x01\x1f\x7f", "é€ü",
+            "\U0001F600\U00010348\U0010FFFF")
 
 
 def random_string(rng):
@@ -53,7 +55,8 @@ def random_value(rng, depth=0):
     if kind == 2:
         return rng.randrange(-10**rng.randrange(1, 40), 10**rng.randrange(1, 40))
     if kind == 3:
-        return rng.choice([0.0, -0.0, 1e-7, 1.5, 1e22]) * rng.uniform(-1, 1) * 10**rng.randrange(-30, 30)
+        mantissa = rng.choice([0.0, -0.0, 1e-7, 1.5, 1e22]) * rng.uniform(-1, 1)
+        return mantissa * 10 ** rng.randrange(-30, 30)
     if kind in (4, 5):
         return random_string(rng)
     if kind == 6:

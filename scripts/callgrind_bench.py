@@ -26,15 +26,16 @@ import echo_bench
 def instructions(cmd, data, out_dir, name):
     """Runs cmd under callgrind with `data` on a pipe; (instructions, stdout bytes)."""
     profile = os.path.join(out_dir, "callgrind.%s.out" % name)
-    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + profile,
-                "--log-file=" + os.path.join(out_dir, "callgrind.%s.log" % name)]
+    log = os.path.join(out_dir, "callgrind.%s.log" % name)
+    valgrind = ["valgrind", "--tool=callgrind", "--vgdb=no", "--callgrind-out-file=" + profile,
+                "--log-file=" + log]
     p = subprocess.Popen(valgrind + cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
     writer = threading.Thread(target=lambda: (p.stdin.write(data), p.stdin.close()), daemon=True)
     writer.start()
     out = p.stdout.read()
     if p.wait(timeout=600) != 0:
-        sys.exit("callgrind: %s exited with %d (see %s.log)" % (" ".join(cmd), p.returncode, profile))
+        sys.exit("callgrind: %s exited with %d (see %s)" % (" ".join(cmd), p.returncode, log))
     with open(profile) as f:
         total = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.M)
     return int(total.group(1)), out
@@ -85,13 +86,13 @@ def main():
     base = {"node": instructions(node, init, a.out, "node-init")[0],
             "floor": instructions([a.floor], init, a.out, "floor-init")[0]}
     values = bench_input.mixed_values(a.n, a.seed)
+    mixed = bench_input.INIT.encode() + bench_input.mixed_lines(values).encode()
     rows = [
         ("echo", "floor", [a.floor], bench_input.build("echo", a.n), a.n,
          lambda out: (echo_bench.check(out, a.n) or [None])[0]),
         ("echo", "node", node, bench_input.build("echo", a.n), a.n,
          lambda out: (echo_bench.check(out, a.n) or [None])[0]),
-        ("mixed", "node", node, bench_input.INIT.encode() + bench_input.mixed_lines(values).encode(),
-         a.n, lambda out: check_mixed(out, values)),
+        ("mixed", "node", node, mixed, a.n, lambda out: check_mixed(out, values)),
         ("relay", "node", node, bench_input.build("relay", a.calls), a.calls,
          lambda out: check_relay(out, a.calls)),
     ]

@@ -116,8 +116,9 @@ def check(data, n):
         if reply_to == 1:
             ok = body.get("type") == "init_ok" and m.get("dest") == "c0"
         else:
+            client = "c%d" % ((reply_to - 2) % 9 + 1) if isinstance(reply_to, int) else None
             ok = (isinstance(reply_to, int) and 2 <= reply_to <= n + 1
-                  and body.get("type") == "echo_ok" and m.get("dest") == "c%d" % ((reply_to - 2) % 9 + 1)
+                  and body.get("type") == "echo_ok" and m.get("dest") == client
                   and body.get("echo") == bench_input.echo_text(reply_to))
         ok = ok and m.get("src") == bench_input.NODE_ID and reply_to not in answered
         answered.add(reply_to)
