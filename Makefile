@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
 .PHONY: deps chromium build check lint boundaries demo demo-picture run trace bench soak leakcheck \
-  fuzz flood install install-files clean
+  fuzz flood differential install install-files clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -80,8 +80,15 @@ trace: deps
 	  --wrapper "strace -f -tt -s 128 -o trace.out" -- $(DEMO_ARGS) $(DEMO_PEER_ARGS) || status=$$?; \
 	scripts/trace-summary.sh trace.out && exit $$status
 
-# Throughput, startup, memory and threads against the C floor node, then the idle check.
+# Throughput in interleaved rounds against the C floor node (bench/floor.c), callgrind
+# instructions per message, startup, memory and threads, the idle check and the RPC machinery.
+# Knobs (RUNS, N, ...) are in the README. Installs valgrind and strace when missing.
 bench: deps
+	@if ! command -v valgrind >/dev/null || ! command -v strace >/dev/null; then \
+	  echo "bench: installing valgrind and strace"; \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y valgrind strace; \
+	fi
 	scripts/bench.sh
 
 # Soak: N mixed requests (default 2,000,000; about a minute) through the release node and a
@@ -137,6 +144,14 @@ FLOOD_BYTES ?= 1073741824
 flood: deps
 	$(SWIFT) build --build-tests
 	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+
+# The JSON writer against python3's json.dumps, byte for byte, on DIFF_VALUES seeded random
+# values (1,000,000), then Python's text parsed back. make check runs the same test on 20,000.
+DIFF_VALUES ?= 1000000
+differential: deps
+	$(SWIFT) build --build-tests
+	MESSENGER_DIFF_VALUES=$(DIFF_VALUES) $(SWIFT) test --skip-build \
+	  --filter PythonDifferentialTests
 
 # The release binary as $(PREFIX)/bin/messenger, and beside it a link messenger-NAME for each
 # workload (so that Maelstrom's --bin needs no arguments).
