@@ -5,12 +5,33 @@ PREFIX ?= /usr/local
 # The demo runs with a fixed seed, so its backoff schedule is the same every time.
 DEMO_ARGS ?= --seed 42
 SWIFT ?= swift
+# SwiftPM plans the whole build again (seconds, and every dependency's plugins compiled anew)
+# whenever its environment differs from the last build's. Make adds its own variables to the
+# environment of a recipe, and those given on its command line (`make soak N=200000`,
+# `make run ARGS=...`), so each such run looked like a rebuild. SwiftPM runs with the
+# environment the shell gave make.
+MAKE_ENV_NAMES := MAKEFLAGS MAKELEVEL MFLAGS MAKEOVERRIDES \
+  $(foreach v,$(MAKEOVERRIDES),$(firstword $(subst =, ,$(v))))
+SWIFTPM = env $(addprefix -u ,$(sort $(MAKE_ENV_NAMES))) $(SWIFT)
 BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
+# `make` alone lists the targets.
+.DEFAULT_GOAL := help
+
+.PHONY: help deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
   clean
+
+# The targets, each with the first line of the comment above it.
+help:
+	@echo "make TARGET, where TARGET is one of (details in the Makefile and the README):"
+	@awk '/^# / { doc = doc (doc ? " " : "") substr($$0, 3); next } \
+	  /^[a-z][a-z-]*:/ { name = $$1; sub(/:.*/, "", name); \
+	    sub(/(: |\. ).*/, "", doc); sub(/\.$$/, "", doc); \
+	    if (length(doc) > 66) doc = substr(doc, 1, 63) "..."; \
+	    if (name != "help") printf "  %-10s %s\n", name, doc } \
+	  !/^([A-Z_]+ *[?:]?=| )/ { doc = "" }' $(MAKEFILE_LIST)
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -22,20 +43,22 @@ deps:
 
 # The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
 build: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFTPM) build -c release --static-swift-stdlib
 
+# swift format's strict lint over Sources, Tests and Package.swift.
 lint: deps
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFTPM) format lint --strict -r Sources Tests Package.swift
 
+# Which module may import which (STYLE.md), checked with a few greps.
 boundaries: deps
 	scripts/check-boundaries.sh
 
 # Format, module boundaries, a warning-free debug build, the release build the end-to-end tests
 # run, then every test.
 check: deps lint boundaries
-	$(SWIFT) build -Xswiftc -warnings-as-errors
+	$(SWIFTPM) build -Xswiftc -warnings-as-errors
 	$(MAKE) build
-	$(SWIFT) test
+	$(SWIFTPM) test
 
 # A short session through the node: its input, then what it wrote to stdout and to stderr.
 demo: build
@@ -63,7 +86,7 @@ trace: build
 bench: deps
 	scripts/bench.sh
 
-# Soak: N mixed requests (default 2,000,000; about a minute) through the release node and a
+# N mixed requests (default 2,000,000; about a minute) through the release node and a
 # scripted peer that drops 10% of what the node sends it. Fails unless every request is answered
 # exactly once, the node exits 0 after end of input, and VmRSS in the last quarter of the run is
 # within 1 MiB of the first quarter.
@@ -78,7 +101,7 @@ VALGRIND := valgrind --leak-check=full --errors-for-leak-kinds=definite --error-
   --suppressions=scripts/valgrind.supp
 leakcheck: deps
 	@command -v valgrind >/dev/null || { echo "leakcheck: needs valgrind (apt-get install -y valgrind)"; exit 1; }
-	$(SWIFT) build
+	$(SWIFTPM) build
 	@status=0; scripts/soak.py -n $(LEAK_N) --no-rss --window 200 --bin .build/debug/messenger \
 	  --wrapper "$(VALGRIND) --log-file=.build/leakcheck.log" || status=$$?; \
 	echo "== valgrind (.build/leakcheck.log)"; \
@@ -93,7 +116,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_ARGS ?=
 FUZZ_BIN := .build-fuzz/release/messenger-fuzz
 fuzz: deps
-	MESSENGER_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz \
+	MESSENGER_FUZZ=1 $(SWIFTPM) build -c release --scratch-path .build-fuzz \
 	  --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product messenger-fuzz
 	@mkdir -p fuzz-out/corpus fuzz-out/crashes
 	@status=0; $(FUZZ_BIN) fuzz-out/corpus Tests/FuzzCorpus -max_total_time=$(FUZZ_SECONDS) \
@@ -114,13 +137,14 @@ fuzz: deps
 # make check runs the same test at 128 MiB.
 FLOOD_BYTES ?= 1073741824
 flood: deps
-	$(SWIFT) build --build-tests
-	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+	$(SWIFTPM) build --build-tests
+	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFTPM) test --skip-build --filter FloodTests
 
+# Installs the release binary in $(PREFIX)/bin.
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/messenger
 
-# Needs nothing installed, so it does not depend on deps.
+# Removes what builds and runs leave behind. Needs nothing installed, so no deps.
 clean:
 	rm -rf .build .build-fuzz bench-out fuzz-out trace.out
