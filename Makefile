@@ -5,8 +5,8 @@ PREFIX ?= /usr/local
 # The demo runs with a fixed seed, so its backoff schedule is the same every time.
 DEMO_ARGS ?= --seed 42
 SWIFT ?= swift
-# SwiftPM plans the whole build again (seconds, and every dependency's plugins compiled anew)
-# whenever its environment differs from the last build's. Make adds its own variables to the
+# SwiftPM plans the build anew (seconds, every package plugin compiled again) whenever its
+# environment differs from the last build's. Make adds its own variables to the
 # environment of a recipe, and those given on its command line (`make soak N=200000`,
 # `make run ARGS=...`), so each such run looked like a rebuild. SwiftPM runs with the
 # environment the shell gave make.

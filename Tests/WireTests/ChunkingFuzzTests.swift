@@ -4,16 +4,6 @@ import Testing
 @testable import Wire
 
 struct ChunkingFuzzTests {
-  /// Offsets, reasons and values; excerpts hold the bytes at hand, so they depend on chunking.
-  func summary(_ events: [ParseEvent]) -> [String] {
-    events.map {
-      switch $0 {
-      case .value(let v): return v.pythonText
-      case .malformed(let m): return "\(m.offset) \(m.reason)"
-      }
-    }
-  }
-
   @Test func corruptedStreamsGiveTheSameEventsWhateverTheChunks() {
     var random = RandomJSON(rng: SplitMix64(seed: 42))
     let junk: [[UInt8]] = [
