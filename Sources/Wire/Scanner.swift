@@ -140,7 +140,9 @@ struct Scanner {
       if b == UInt8(ascii: ",") {
         state = object == true ? .key : .value
         i += 1
-      } else if b == UInt8(ascii: "}") && object == true || b == UInt8(ascii: "]") && object == false {
+      } else if b == UInt8(ascii: "}") && object == true
+        || b == UInt8(ascii: "]") && object == false
+      {
         return close(&i)
       } else {
         let kind = object == false ? "',' or ']' in array" : "',' or '}' in object"
