@@ -12,38 +12,40 @@ enum Newlines {
 
   /// The index of the first newline in `p[from..<to]`, or `to` when there is none.
   @inline(__always) static func first(_ p: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
+    guard from < to, let base = p.baseAddress else { return to }
     var i = from
-    while i + 8 <= to {
-      let m = mask(UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
-      if m != 0 { return i + m.trailingZeroBitCount / 8 }
-      i += 8
+    while i &+ 8 <= to {
+      let m = mask(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+      if m != 0 { return i &+ m.trailingZeroBitCount / 8 }
+      i &+= 8
     }
     while i < to {
-      if p[i] == 0x0A { return i }
-      i += 1
+      if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { return i }
+      i &+= 1
     }
     return to
   }
 
   /// The number of newlines in `p[from..<to]` and the index of the last one (-1 when none).
   static func count(_ p: UnsafeRawBufferPointer, from: Int, to: Int) -> (count: Int, last: Int) {
+    guard from < to, let base = p.baseAddress else { return (0, -1) }
     var i = from
     var count = 0
     var last = -1
-    while i + 8 <= to {
-      let m = mask(UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+    while i &+ 8 <= to {
+      let m = mask(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
       if m != 0 {
-        count += m.nonzeroBitCount
-        last = i + (63 - m.leadingZeroBitCount) / 8
+        count &+= m.nonzeroBitCount  // rare: once per line
+        last = i &+ (63 &- m.leadingZeroBitCount) / 8
       }
-      i += 8
+      i &+= 8
     }
     while i < to {
-      if p[i] == 0x0A {
-        count += 1
+      if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A {
+        count &+= 1
         last = i
       }
-      i += 1
+      i &+= 1
     }
     return (count, last)
   }

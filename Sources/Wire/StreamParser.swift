@@ -59,7 +59,7 @@ public struct StreamParser {
     if bytes.isEmpty { return }
     if buffer.isEmpty {
       let keep = run(bytes, base: streamOffset, emit)
-      lines.advance(over: bytes, base: streamOffset, to: keep)  // before the bytes are gone
+      lines.release(bytes, base: streamOffset, keep: keep)  // before the bytes are gone
       if keep < bytes.count {
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[keep...]))
         bufferBase = streamOffset + keep
@@ -71,7 +71,7 @@ public struct StreamParser {
       swap(&copy, &buffer)  // so `run` may fill `buffer` again while reading `copy`
       let keep = copy.withUnsafeBytes { p in
         let keep = run(p, base: base, emit)
-        lines.advance(over: p, base: base, to: keep)
+        lines.release(p, base: base, keep: keep)
         return keep
       }
       precondition(buffer.isEmpty)

@@ -30,7 +30,11 @@ extension StreamParser {
         if i == end { return end }
         valueStartsLine = !lineHasContent
         lineHasContent = true
-        if lineEnd < i { lineEnd = Newlines.first(p, from: i, to: end) }
+        if lineEnd < i {
+          lineEnd = Newlines.first(p, from: i, to: end)
+          // Known to hold one newline, at its end: the line cursor need not count it again.
+          if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
+        }
         i = parseInPlace(p, from: i, lineEnd: lineEnd, base: base, emit)
       case .scanning(var scanner, let scanned, var candidate):
         mode = .between  // so the scanner's stack is not shared while it runs

@@ -55,6 +55,12 @@ struct ChunkingFuzzTests {
         let before = bytes[..<min(m.offset, bytes.count)]
         let lineStart = (before.lastIndex(of: 0x0A) ?? -1) + 1
         #expect(m.line == 1 + before.count { $0 == 0x0A } && m.column == m.offset - lineStart + 1)
+        // The excerpt starts at the line's start, even when that start came in an earlier chunk.
+        if m.column <= 81 {
+          var start: [UInt8] = []
+          MalformedInput.escape(bytes[lineStart..<min(m.offset, bytes.count)], into: &start)
+          #expect(m.excerpt.utf8.starts(with: start), "\(m) in \(cuts)")
+        }
       }
       #expect(chunked == whole, "\(String(decoding: bytes, as: UTF8.self))")
       if chunked != whole { return }
