@@ -6,8 +6,10 @@
 /// that spans lines or chunks is kept in a buffer and followed by a resumable `Scanner`, then
 /// parsed once when its end arrives. The rules that keep one bad line from costing the next
 /// message (SPEC section 2):
-/// - after a syntax error, parsing resumes at the error byte if it is the first non-whitespace
-///   byte of its line (the line before was cut), otherwise just after the next newline;
+/// - a malformed value is reported once, at its first problem; parsing resumes where the
+///   value's structure ends or breaks: after a syntax error, at the error byte if it is the
+///   first non-whitespace byte of its line (the line before was cut), otherwise just after the
+///   next newline;
 /// - a value too large or too deep is reported once and discarded up to the end of the line
 ///   where the limit was crossed;
 /// - a line that on its own is one complete object, its `{` in the first column, ends a value

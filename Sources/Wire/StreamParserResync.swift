@@ -1,6 +1,7 @@
 extension StreamParser {
   /// Parses the value at `s` straight from `p` when it lies whole in its line (which ends at
-  /// `lineEnd`, or `p` does); otherwise switches to scanning from `s`. Returns where to go on.
+  /// `lineEnd`, or `p` does) and is well formed; otherwise switches to scanning from `s`.
+  /// Returns where to go on.
   mutating func parseInPlace(
     _ p: UnsafeRawBufferPointer, from s: Int, lineEnd: Int, base: Int,
     _ emit: (ParseEvent) -> Void
@@ -12,8 +13,11 @@ extension StreamParser {
       return parser.i
     } catch {
       switch error {
-      case .syntax(let at, let reason):
-        return fail(at: at, reason: reason, start: s, p, base, emit)
+      case .syntax:
+        // The scanner decides where a malformed value ends, whether it lies whole in its line
+        // and chunk or not: it reports the same problem and resumes after it.
+        mode = .scanning(Scanner(maxDepth: maxDepth), scanned: 0, candidate: nil)
+        return s
       case .tooDeep(let at):
         report(at, p, base, "nesting deeper than \(maxDepth)", emit)
         mode = .skippingLine  // to the end of the line where the limit was crossed
@@ -27,15 +31,16 @@ extension StreamParser {
   }
 
   /// The value that started at `s` is cut short: the line at `c` is a whole message. Reports
-  /// the value (or the first problem in it, as a full parse would) and returns where to go on.
+  /// the value (at its first problem, if the full parse finds one), and goes on at `c`.
   mutating func cut(
     _ s: Int, before c: Int, _ p: UnsafeRawBufferPointer, _ base: Int,
     _ emit: (ParseEvent) -> Void
   ) -> Int {
-    if let (at, why) = earlierProblem(p, s, c) {
-      return fail(at: at, reason: why, start: s, p, base, emit)
-    }
-    report(c - 1, p, base, "unfinished value, cut by a whole message on the next line", emit)
+    let (at, why) =
+      earlierProblem(p, s, c) ?? (
+        c - 1, "unfinished value, cut by a whole message on the next line"
+      )
+    report(at, p, base, why, emit)
     mode = .between
     lineHasContent = false
     return c
@@ -54,14 +59,9 @@ extension StreamParser {
     return nil
   }
 
-  /// Reports a problem at `e` in the value that started at `s`, and returns where to resume:
-  /// at `e` when it is the first token of its line (the line before was cut), else after the
-  /// next newline.
-  mutating func fail(
-    at e: Int, reason: String, start s: Int, _ p: UnsafeRawBufferPointer, _ base: Int,
-    _ emit: (ParseEvent) -> Void
-  ) -> Int {
-    report(e, p, base, reason, emit)
+  /// Where to go on after a syntax error at `e` in the value that started at `s`: at `e` when it
+  /// is the first token of its line (the line before was cut), else after the next newline.
+  mutating func resume(at e: Int, start s: Int, _ p: UnsafeRawBufferPointer) -> Int {
     mode = .between
     if e > s && firstOnLine(e, s, p) {
       lineHasContent = false

@@ -64,6 +64,11 @@ extension StreamParser {
   /// Runs the scanner over the value that started at `s`, of which `scanned` bytes were seen,
   /// and acts on what it finds: returns where to go on, in the mode it set, or nil when the
   /// bytes ran out (the mode holds the scanner; the bytes from `s` must be kept).
+  ///
+  /// A malformed value is reported once, at its first problem (the full parse may find one the
+  /// scanner passed over: invalid UTF-8, a lone surrogate, a number out of range), and parsing
+  /// goes on from where the scanner stopped, never before: each byte is scanned once whatever
+  /// the problems, and chunking never changes what is reported.
   mutating func scan(
     _ scanner: inout Scanner, from s: Int, scanned: Int, limit: Int,
     _ p: UnsafeRawBufferPointer, _ base: Int, _ emit: (ParseEvent) -> Void
@@ -75,10 +80,8 @@ extension StreamParser {
         mode = .scanning(scanner, scanned: j - s, candidate: nil)
         return nil
       }
-      if let (at, why) = earlierProblem(p, s, limit) {
-        return fail(at: at, reason: why, start: s, p, base, emit)
-      }
-      report(s, p, base, "value larger than \(maxValueBytes) bytes", emit)
+      let (at, why) = earlierProblem(p, s, limit) ?? (s, "value larger than \(maxValueBytes) bytes")
+      report(at, p, base, why, emit)
       mode = .skippingLine  // to the end of the line where the limit was crossed
       return limit
     case .candidate(let c):
@@ -92,16 +95,17 @@ extension StreamParser {
         return e
       } catch {
         let (at, reason) = describe(error, p)
-        return fail(at: at, reason: reason, start: s, p, base, emit)
+        report(at, p, base, reason, emit)
+        mode = .skippingLine  // to the end of the line the value ends on
+        return e
       }
     case .error(let e, let reason):
       let (at, why) = earlierProblem(p, s, e + 1) ?? (e, reason)
-      return fail(at: at, reason: why, start: s, p, base, emit)
+      report(at, p, base, why, emit)
+      return resume(at: e, start: s, p)
     case .tooDeep(let e):
-      if let (at, why) = earlierProblem(p, s, e + 1) {
-        return fail(at: at, reason: why, start: s, p, base, emit)
-      }
-      report(e, p, base, "nesting deeper than \(maxDepth)", emit)
+      let (at, why) = earlierProblem(p, s, e + 1) ?? (e, "nesting deeper than \(maxDepth)")
+      report(at, p, base, why, emit)
       mode = .skippingLine  // to the end of the line where the limit was crossed
       return e + 1
     }

@@ -137,4 +137,18 @@ struct ResyncTests {
         == #"{\"pad\": \"ppppppppppppppppppppppppppppppp...ppppppppppppp\", \"x\": tru}"#)
     #expect(got.first?.description.hasPrefix("invalid literal at line 1 column 221 (byte 220)") == true)
   }
+
+  @Test func aMalformedValueIsReportedOnceAndSkippedWholeSoEachByteIsScannedOnce() {
+    // Invalid UTF-8 on every other line of one unfinished value, 300 deep: the scanner passes
+    // it (only the full parse sees it), and resuming after each problem would scan the rest
+    // again and again. The value is reported at its first problem and skipped up to where the
+    // scanner stopped: the whole message on the last line.
+    var bytes: [UInt8] = []
+    for _ in 0..<300 { bytes += Array("[\n\"".utf8) + [0xFF] + Array("\",\n".utf8) }
+    bytes += Array((Self.echo + "\n").utf8)
+    let got = events(bytes, cuts: [1000, 2000])
+    #expect(values(got) == [parsed(Self.echo)!])
+    #expect(problems(got).map(\.offset) == [3])
+    #expect(summary(events(bytes)) == summary(got))
+  }
 }
