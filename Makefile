@@ -5,12 +5,33 @@ PREFIX ?= /usr/local
 # The demo runs with a fixed seed, so its backoff schedule is the same every time.
 DEMO_ARGS ?= --seed 42
 SWIFT ?= swift
+# SwiftPM plans the build anew (seconds, every package plugin compiled again) whenever its
+# environment differs from the last build's. Make adds its own variables to the
+# environment of a recipe, and those given on its command line (`make soak N=200000`,
+# `make run ARGS=...`), so each such run looked like a rebuild. SwiftPM runs with the
+# environment the shell gave make.
+MAKE_ENV_NAMES := MAKEFLAGS MAKELEVEL MFLAGS MAKEOVERRIDES \
+  $(foreach v,$(MAKEOVERRIDES),$(firstword $(subst =, ,$(v))))
+SWIFTPM = env $(addprefix -u ,$(sort $(MAKE_ENV_NAMES))) $(SWIFT)
 BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps chromium build check lint boundaries demo demo-picture run trace bench soak leakcheck \
-  fuzz flood differential install install-files clean
+# `make` alone lists the targets.
+.DEFAULT_GOAL := help
+
+.PHONY: help deps chromium build check lint boundaries demo demo-picture run trace bench soak \
+  leakcheck fuzz flood differential install install-files clean
+
+# The targets, each with the first line of the comment above it.
+help:
+	@echo "make TARGET, where TARGET is one of (details in the Makefile and the README):"
+	@awk '/^# / { doc = doc (doc ? " " : "") substr($$0, 3); next } \
+	  /^[a-z][a-z-]*:/ { name = $$1; sub(/:.*/, "", name); \
+	    sub(/(: |\. ).*/, "", doc); sub(/\.$$/, "", doc); \
+	    if (length(doc) > 66) doc = substr(doc, 1, 63) "..."; \
+	    if (name != "help") printf "  %-10s %s\n", name, doc } \
+	  !/^([A-Z_]+ *[?:]?=| )/ { doc = "" }' $(MAKEFILE_LIST)
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -31,20 +52,23 @@ chromium:
 
 # The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
 build: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFTPM) build -c release --static-swift-stdlib
 
+# swift format's strict lint over Sources, Tests and Package.swift.
 lint: deps
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFTPM) format lint --strict -r Sources Tests Package.swift
 
+# Which module may import which (STYLE.md), checked with a few greps.
 boundaries: deps
 	scripts/check-boundaries.sh
 
-# Format, module boundaries, a warning-free debug build, the release build the end-to-end tests
-# run, then every test.
+# Format, module boundaries, a warning-free debug build, the release build, then every test.
+# The tests run from the warning-free build itself: a `swift test` of its own would build the
+# whole package again, its compiler flags being different.
 check: deps chromium lint boundaries
-	$(SWIFT) build -Xswiftc -warnings-as-errors
+	$(SWIFTPM) build --build-tests -Xswiftc -warnings-as-errors
 	$(MAKE) build
-	$(SWIFT) test
+	$(SWIFTPM) test --skip-build
 
 # RPC done right: the node, with --trace and short timeouts, against scripts/demo_peer.py, which
 # plays the clients and the node n2 (a relay that succeeds on its second attempt and then gets a
@@ -91,7 +115,7 @@ bench: deps
 	fi
 	scripts/bench.sh
 
-# Soak: N mixed requests (default 2,000,000; about a minute) through the release node and a
+# N mixed requests (default 2,000,000; about a minute) through the release node and a
 # scripted peer that drops 10% of what the node sends it. Fails unless every request is answered
 # exactly once, the node exits 0 after end of input, and VmRSS in the last quarter of the run is
 # within 1 MiB of the first quarter.
@@ -106,7 +130,7 @@ VALGRIND := valgrind --leak-check=full --errors-for-leak-kinds=definite --error-
   --suppressions=scripts/valgrind.supp
 leakcheck: deps
 	@command -v valgrind >/dev/null || { echo "leakcheck: needs valgrind (apt-get install -y valgrind)"; exit 1; }
-	$(SWIFT) build
+	$(SWIFTPM) build
 	@status=0; scripts/soak.py -n $(LEAK_N) --no-rss --window 200 --bin .build/debug/messenger \
 	  --wrapper "$(VALGRIND) --log-file=.build/leakcheck.log" || status=$$?; \
 	echo "== valgrind (.build/leakcheck.log)"; \
@@ -121,7 +145,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_ARGS ?=
 FUZZ_BIN := .build-fuzz/release/messenger-fuzz
 fuzz: deps
-	MESSENGER_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz \
+	MESSENGER_FUZZ=1 $(SWIFTPM) build -c release --scratch-path .build-fuzz \
 	  --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product messenger-fuzz
 	@mkdir -p fuzz-out/corpus fuzz-out/crashes
 	@status=0; $(FUZZ_BIN) fuzz-out/corpus Tests/FuzzCorpus -max_total_time=$(FUZZ_SECONDS) \
@@ -142,15 +166,15 @@ fuzz: deps
 # make check runs the same test at 128 MiB.
 FLOOD_BYTES ?= 1073741824
 flood: deps
-	$(SWIFT) build --build-tests
-	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+	$(SWIFTPM) build --build-tests
+	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFTPM) test --skip-build --filter FloodTests
 
 # The JSON writer against python3's json.dumps, byte for byte, on DIFF_VALUES seeded random
 # values (1,000,000), then Python's text parsed back. make check runs the same test on 20,000.
 DIFF_VALUES ?= 1000000
 differential: deps
-	$(SWIFT) build --build-tests
-	MESSENGER_DIFF_VALUES=$(DIFF_VALUES) $(SWIFT) test --skip-build \
+	$(SWIFTPM) build --build-tests
+	MESSENGER_DIFF_VALUES=$(DIFF_VALUES) $(SWIFTPM) test --skip-build \
 	  --filter PythonDifferentialTests
 
 # The release binary as $(PREFIX)/bin/messenger, and beside it a link messenger-NAME for each
@@ -170,6 +194,6 @@ install-files:
 	  echo "ln -sfn messenger $(DESTDIR)$(PREFIX)/bin/messenger-$$w"; \
 	done
 
-# Needs nothing installed, so it does not depend on deps.
+# Removes what builds and runs leave behind. Needs nothing installed, so no deps.
 clean:
 	rm -rf .build .build-fuzz bench-out demo-out fuzz-out trace.out
