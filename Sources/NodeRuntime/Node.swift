@@ -111,15 +111,17 @@ public final class Node {
   /// The number of outgoing `msg_id`s awaiting a reply.
   public var pendingCount: Int { pending.count }
 
-  /// Logs `event` (`rpc retry`, `chaos on`, ...) and its `fields` at `level`, as
-  /// `<time> LEVEL event fields`. At info and less verbose levels, each event gets at most
-  /// `--log-rate` lines a second; the others are counted and reported once the second is over.
+  /// Logs `event` (`rpc retry`, `chaos on`, `malformed input:`, ...) and its `fields` at
+  /// `level`, as `<time> LEVEL event fields`. At info and less verbose levels, each event (named
+  /// without a trailing colon) gets at most `--log-rate` lines a second; the others are counted
+  /// and reported once the second is over.
   public func log(_ level: LogLevel, _ event: String, _ fields: @autoclosure () -> String = "") {
     guard logger.enabled(level) else { return }
     if limited && level <= .info {
-      switch limiter.admit(event, at: now.monotonic) {
+      let name = event.last == ":" ? String(event.dropLast()) : event
+      switch limiter.admit(name, at: now.monotonic) {
       case .write: break
-      case .writeAfterReport(let count): reportSuppressed(event, count)
+      case .writeAfterReport(let count): reportSuppressed(name, count)
       case .suppress:
         stats.suppressedLines += 1
         armReport()
