@@ -1,5 +1,5 @@
-import Policy
-import Wire
+public import Policy
+internal import Wire
 
 /// Why an attempt failed.
 public enum FailureReason: Sendable, Hashable, CustomStringConvertible {

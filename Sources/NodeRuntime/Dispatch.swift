@@ -1,5 +1,5 @@
-import Policy
-import Wire
+internal import Policy
+internal import Wire
 
 extension Node {
   /// Handles one event of the input stream: a value, or input that could not be parsed.

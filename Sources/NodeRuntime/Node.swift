@@ -1,5 +1,5 @@
-import Policy
-import Wire
+public import Policy
+internal import Wire
 
 /// A handler for one request type: reads the message, replies, sends, starts calls through the
 /// node. An `RPCError` it throws is answered as an error reply; any other error as error 13.
@@ -72,7 +72,7 @@ public final class Node {
     self.config = config
     self.logger = logger
     self.now = now
-    self.rng = SplitMix64(seed: config.seed)
+    self.rng = SplitMix64(seed: config.seed ?? 0)
     self.parser = StreamParser(maxValueBytes: config.maxMessageBytes, maxDepth: 512)
     self.pending = PendingCalls(limit: config.maxPending)
     self.limiter = LineLimiter(rate: config.logRate)
@@ -83,7 +83,7 @@ public final class Node {
   private func logStart() {
     let c = config
     var fields = c.workload.map { "workload=\($0) " } ?? ""
-    fields += "seed=\(c.seed)"
+    fields += "seed=\(c.seed ?? 0)"
     for (k, v) in c.startFields { fields += " \(k)=\(v)" }
     fields +=
       " reap_threshold_ms=\(c.reapThreshold.roundedMilliseconds)"
