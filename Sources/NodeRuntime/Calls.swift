@@ -1,63 +1,6 @@
 public import Policy
 internal import Wire
 
-/// Why an attempt failed.
-public enum FailureReason: Sendable, Hashable, CustomStringConvertible {
-  /// Its wait for a reply ran out.
-  case timeout
-  /// It was answered with an error whose code the plan retries on (error 11, by default).
-  case refused(ErrorCode)
-
-  /// As log lines say it: `timeout`, `unavailable` (error 11), or `error_<code>`.
-  public var description: String {
-    switch self {
-    case .timeout: return "timeout"
-    case .refused(let code) where code == .temporarilyUnavailable: return "unavailable"
-    case .refused(let code): return "error_\(code.rawValue)"
-    }
-  }
-}
-
-/// How a call ended. Every call ends exactly once, in one of these ways.
-public enum CallOutcome: Sendable {
-  /// A reply that is not an error.
-  case reply(Message)
-  /// An error reply whose code the plan does not retry on: the error and the whole reply.
-  case error(RPCError, Message)
-  /// Every attempt failed; the last one for this reason (one attempt that timed out included).
-  case gaveUp(FailureReason)
-  /// A call with no timeout of its own got no reply within `--reap-threshold-ms`.
-  case reaped
-}
-
-/// What a call's completion is given: how it ended, and what it took.
-public struct CallResult: Sendable {
-  /// How it ended.
-  public let outcome: CallOutcome
-  /// The attempts sent.
-  public let attempts: Int
-  /// The backoff waits actually taken between attempts.
-  public let waited: Interval
-  /// From the first attempt to the end.
-  public let elapsed: Interval
-  /// The request that started the call (the one being handled then), if any: reply to it.
-  public let requester: ReplyAddress?
-  /// The call's id, as log lines name it (`call=3`).
-  public let call: Int
-
-  /// The reply, an error reply included; nil when the call gave up or was reaped.
-  public var reply: Message? {
-    switch outcome {
-    case .reply(let m), .error(_, let m): return m
-    case .gaveUp, .reaped: return nil
-    }
-  }
-}
-
-/// A call's completion: runs exactly once. An `RPCError` it throws is answered to the call's
-/// requester (any other error as error 13); without a requester it is logged.
-public typealias Completion = (Node, CallResult) throws -> Void
-
 /// A call under way: its request, its plan, the attempts sent so far.
 struct Call {
   let dest: String
@@ -112,21 +55,6 @@ struct Call {
   var tag: String { "call=\(id) kind=\(kind) dest=\(dest)" }
   /// `requester=c1:7`, or `requester=-`.
   var requesterField: String { "requester=\(requester?.description ?? "-")" }
-}
-
-/// What a timer is for. Attempts are named by their `msg_id`, and user timers by an id, neither
-/// ever reused, so a timer whose work is gone cannot be mistaken for a later one in the slot.
-enum TimerEvent {
-  /// The attempt `msg_id` of the call in `slot` waited its full timeout.
-  case attemptTimeout(slot: UInt32, msgID: Int)
-  /// The backoff wait after the attempt `msg_id` of the call in `slot` is over.
-  case backoffOver(slot: UInt32, msgID: Int)
-  /// A reaper pass.
-  case reap
-  /// The user timer `id` in `slot` is due.
-  case user(slot: UInt32, id: Int)
-  /// Lines were suppressed in a window that is over: say how many.
-  case logReport
 }
 
 extension Node {
@@ -190,7 +118,7 @@ extension Node {
   }
 
   /// Sends the next attempt of the call in `slot`, after a backoff wait of `waited` if any.
-  private func sendAttempt(of slot: UInt32, waited: Interval?) {
+  func sendAttempt(of slot: UInt32, waited: Interval?) {
     guard let call = calls[slot], let plan = call.plan else { return }
     let id = emit(from: nodeID, to: call.dest, forwarding: call.body)
     pending.registerAttempt(id, call: slot)
@@ -244,7 +172,7 @@ extension Node {
     return .error(error, reply)
   }
 
-  private func attemptFailed(_ slot: UInt32, _ reason: FailureReason) {
+  func attemptFailed(_ slot: UInt32, _ reason: FailureReason) {
     guard calls[slot] != nil else { return }
     calls[slot]!.lastReason = reason
     let call = calls[slot]!
@@ -265,7 +193,7 @@ extension Node {
   }
 
   /// Ends a call: releases all its ids at once, then completes it.
-  private func finish(_ slot: UInt32, _ outcome: CallOutcome) {
+  func finish(_ slot: UInt32, _ outcome: CallOutcome) {
     guard var call = calls.remove(slot) else { return }
     if let plan = call.plan {
       pending.removeAttempt(call.firstID)
@@ -304,79 +232,4 @@ extension Node {
     }
   }
 
-  /// Runs the timer `event`, which was due at `due`.
-  func run(_ event: TimerEvent, due: Instant) {
-    guard isLive(event, deadline: due) else { return }
-    switch event {
-    case .attemptTimeout(let slot, _):
-      stats.timeouts += 1
-      attemptFailed(slot, .timeout)
-    case .backoffOver(let slot, _):
-      // isLive checked the call is waiting: the whole wait was taken.
-      guard case .waiting(_, let length) = calls[slot]!.phase else { return }
-      calls[slot]!.waited = calls[slot]!.waited + length
-      sendAttempt(of: slot, waited: length)
-    case .reap:
-      reap()
-    case .user(let slot, _):
-      runUserTimer(slot, due: due)
-    case .logReport:
-      flushReports(all: false)
-    }
-  }
-
-  /// True when the timer `event` due at `deadline` still has work: its call is still at that
-  /// step, it is the reaper's current pass, its user timer is still armed for then.
-  func isLive(_ event: TimerEvent, deadline: Instant) -> Bool {
-    switch event {
-    case .attemptTimeout(let slot, let id):
-      guard let call = calls[slot] else { return false }
-      return call.lastID == id && !call.isWaiting
-    case .backoffOver(let slot, let id):
-      guard let call = calls[slot] else { return false }
-      return call.lastID == id && call.isWaiting
-    case .reap:
-      return reaperDeadline == deadline && pending.reapableCount > 0
-    case .user(let slot, let id):
-      guard let t = userTimers[slot] else { return false }
-      return t.id == id && t.deadline == deadline
-    case .logReport:
-      return reportDeadline == deadline
-    }
-  }
-
-  /// Arms the reaper's next pass: the first tick of its grid (every `--reap-interval-ms`) at
-  /// which the oldest reapable callback is past the threshold, so no pass runs for nothing.
-  /// `fresh` starts a new grid, when the first reapable callback of a busy spell arrives.
-  private func armReaper(fresh: Bool) {
-    if fresh { reaperGridOrigin = now.monotonic }
-    guard let origin = reaperGridOrigin, let oldest = pending.oldestReapable() else {
-      reaperDeadline = nil
-      return
-    }
-    let interval = config.reapInterval.nanoseconds
-    let expiry = (oldest + config.reapThreshold).nanoseconds - origin.nanoseconds
-    let ticks = expiry < 0 ? 1 : expiry / interval + 1
-    let deadline = origin + Interval(nanoseconds: ticks * interval)
-    reaperDeadline = deadline
-    timers.insert(.reap, at: deadline)
-  }
-
-  /// A reaper pass: expires every callback registered more than the threshold ago.
-  private func reap() {
-    reaperDeadline = nil
-    var expired: [UInt32] = []
-    let cutoff = now.monotonic - config.reapThreshold
-    let reaped = pending.reap(registeredBefore: cutoff) { _, slot in expired.append(slot) }
-    if reaped > 0 {
-      stats.reaped += reaped
-      log(
-        .info, "reaper reaped",
-        "count=\(reaped) pending=\(pending.count) calls="
-          + expired.prefix(10).map { String(calls[$0]!.id) }.joined(separator: ",")
-          + (reaped > 10 ? ",..." : ""))
-    }
-    for slot in expired { finish(slot, .reaped) }
-    if pending.reapableCount > 0 && reaperDeadline == nil { armReaper(fresh: false) }
-  }
 }
