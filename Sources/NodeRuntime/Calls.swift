@@ -1,36 +1,37 @@
 public import Policy
 internal import Wire
 
-/// A call under way: its request, its plan, the attempts sent so far.
+/// A call under way: its request, its plan, the attempts sent so far. Kept small (about 180
+/// bytes; 100,000 relays in flight should cost under 512 bytes each, payload and bookkeeping
+/// included): the fields of whole words first, the plan shared by reference.
 struct Call {
   let dest: String
   /// Kept for the retries; empty for a call of one attempt with no timeout.
   let body: JSONObject
-  let requester: ReplyAddress?
   let completion: Completion
   let kind: String
-  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
-  let plan: RetryPlan?
   let id: Int
   let startedAt: Instant
   let firstID: Int
   /// The ids of attempts after the first; all stay pending until the call ends.
   var laterIDs: [Int] = []
-  var phase = Phase.attempting
   var waited = Interval.zero
-  var lastReason = FailureReason.timeout
+  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
+  let plan: PlanBox?
+  let requester: ReplyAddress?
+  var phase = Phase.attempting
 
   /// Where a call is between its attempts.
   enum Phase {
     /// The last attempt awaits its reply.
     case attempting
-    /// The backoff wait of `length` that began at `since`, before the next attempt.
-    case waiting(since: Instant, length: Interval)
+    /// The backoff wait of `length` that began at `since`, after an attempt failed for `reason`.
+    case waiting(since: Instant, length: Interval, after: FailureReason)
   }
 
   init(
     dest: String, body: JSONObject, requester: ReplyAddress?, completion: @escaping Completion,
-    kind: String, plan: RetryPlan?, id: Int, startedAt: Instant, firstID: Int
+    kind: String, plan: PlanBox?, id: Int, startedAt: Instant, firstID: Int
   ) {
     self.dest = dest
     self.body = body
@@ -96,8 +97,8 @@ extension Node {
     lastCallID += 1
     let call = Call(
       dest: dest, body: plan == nil ? JSONObject() : body.compacted(), requester: requester,
-      completion: completion, kind: kind, plan: plan, id: lastCallID, startedAt: now.monotonic,
-      firstID: nextMsgID)
+      completion: completion, kind: kind, plan: plan.map(box), id: lastCallID,
+      startedAt: now.monotonic, firstID: nextMsgID)
     let slot = calls.insert(call)
     reservedSlots += attempts - 1
     log(
@@ -117,9 +118,10 @@ extension Node {
     return call.id
   }
 
-  /// Sends the next attempt of the call in `slot`, after a backoff wait of `waited` if any.
-  func sendAttempt(of slot: UInt32, waited: Interval?) {
-    guard let call = calls[slot], let plan = call.plan else { return }
+  /// Sends the next attempt of the call in `slot`, the last one having failed for `reason`,
+  /// after a backoff wait of `waited` if any.
+  func sendAttempt(of slot: UInt32, after reason: FailureReason, waited: Interval?) {
+    guard let call = calls[slot], let plan = call.plan?.plan else { return }
     let id = emit(from: nodeID, to: call.dest, forwarding: call.body)
     pending.registerAttempt(id, call: slot)
     calls[slot]!.laterIDs.append(id)
@@ -130,7 +132,7 @@ extension Node {
     log(
       .info, "rpc retry",
       "\(call.tag) attempt=\(call.sent + 1)/\(plan.attempts) msg_id=\(id)"
-        + " reason=\(call.lastReason)"
+        + " reason=\(reason)"
         + (waited.map { " waited_ms=\($0.roundedMilliseconds)" } ?? "")
         + " timeout_ms=\(plan.timeout.roundedMilliseconds) \(call.requesterField)")
     timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now.monotonic + plan.timeout)
@@ -151,7 +153,7 @@ extension Node {
       finish(slot, Node.outcome(of: reply))
     case .call(let slot):
       guard let call = calls[slot] else { return }
-      if reply.type == "error", let plan = call.plan,
+      if reply.type == "error", let plan = call.plan?.plan,
         let code = reply.envelope.body["code"]?.intValue,
         plan.retryOn.contains(ErrorCode(code))
       {
@@ -174,9 +176,8 @@ extension Node {
 
   func attemptFailed(_ slot: UInt32, _ reason: FailureReason) {
     guard calls[slot] != nil else { return }
-    calls[slot]!.lastReason = reason
     let call = calls[slot]!
-    let plan = call.plan!
+    let plan = call.plan!.plan
     guard plan.mayRetry(after: call.sent) else {
       log(
         .info, "rpc gave up",
@@ -186,21 +187,23 @@ extension Node {
           + " \(call.requesterField)")
       return finish(slot, .gaveUp(reason))
     }
-    guard let backoff = plan.backoff else { return sendAttempt(of: slot, waited: nil) }
+    guard let backoff = plan.backoff else {
+      return sendAttempt(of: slot, after: reason, waited: nil)
+    }
     let delay = backoff.delay(attempt: call.sent - 1, using: &rng)
-    calls[slot]!.phase = .waiting(since: now.monotonic, length: delay)
+    calls[slot]!.phase = .waiting(since: now.monotonic, length: delay, after: reason)
     timers.insert(.backoffOver(slot: slot, msgID: call.lastID), at: now.monotonic + delay)
   }
 
   /// Ends a call: releases all its ids at once, then completes it.
   func finish(_ slot: UInt32, _ outcome: CallOutcome) {
     guard var call = calls.remove(slot) else { return }
-    if let plan = call.plan {
+    if let plan = call.plan?.plan {
       pending.removeAttempt(call.firstID)
       for id in call.laterIDs { pending.removeAttempt(id) }
       reservedSlots -= plan.attempts - call.sent
     }
-    if case .waiting(let since, _) = call.phase {
+    if case .waiting(let since, _, _) = call.phase {
       // A reply arrived during a backoff wait: only the part already waited was taken.
       call.waited = call.waited + (now.monotonic - since)
     }
@@ -232,4 +235,19 @@ extension Node {
     }
   }
 
+  /// `plan` in a box that calls share: the last box made, when its plan is the same (a family
+  /// calls with one plan again and again), else a new one. No table, so no limit on how many
+  /// distinct plans there are; each call holds one reference instead of the whole plan.
+  private func box(_ plan: RetryPlan) -> PlanBox {
+    if let last = lastPlan, last.plan == plan { return last }
+    let b = PlanBox(plan)
+    lastPlan = b
+    return b
+  }
+}
+
+/// A retry plan that calls share by reference.
+final class PlanBox {
+  let plan: RetryPlan
+  init(_ plan: RetryPlan) { self.plan = plan }
 }

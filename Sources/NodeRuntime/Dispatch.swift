@@ -39,13 +39,15 @@ extension Node {
   }
 
   private func dispatch(_ message: Message) {
-    if message.type == "init" { return initialize(message) }
-    guard isInitialized else {
-      return replyError(
-        to: message, RPCError(.temporarilyUnavailable, "node not initialized"),
-        from: message.dest)
-    }
-    guard let handler = handlers[message.type] else {
+    // `init` has no handler (`handle` refuses it), so the lookup comes first: the hot path
+    // makes no extra comparison.
+    guard isInitialized, let handler = handlers[message.type] else {
+      if message.type == "init" { return initialize(message) }
+      guard isInitialized else {
+        return replyError(
+          to: message, RPCError(.temporarilyUnavailable, "node not initialized"),
+          from: message.dest)
+      }
       return replyError(
         to: message, RPCError(.notSupported, "unsupported message type: \"\(message.type)\""))
     }

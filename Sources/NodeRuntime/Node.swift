@@ -51,6 +51,8 @@ public final class Node {
   var calls = Slab<Call>()
   /// The last call id given; ids count from 1 and are never reused.
   var lastCallID = 0
+  /// The retry plan of the last call that had one, shared with the next call of the same plan.
+  var lastPlan: PlanBox?
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()

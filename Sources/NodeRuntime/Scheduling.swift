@@ -25,9 +25,9 @@ extension Node {
       attemptFailed(slot, .timeout)
     case .backoffOver(let slot, _):
       // isLive checked the call is waiting: the whole wait was taken.
-      guard case .waiting(_, let length) = calls[slot]!.phase else { return }
+      guard case .waiting(_, let length, let reason) = calls[slot]!.phase else { return }
       calls[slot]!.waited = calls[slot]!.waited + length
-      sendAttempt(of: slot, waited: length)
+      sendAttempt(of: slot, after: reason, waited: length)
     case .reap:
       reap()
     case .user(let slot, _):
