@@ -9,11 +9,15 @@ public struct Message: Sendable {
   package let envelope: Envelope
   /// When it was read.
   public let receivedAt: ClockReading
+  /// Where a reply to this message goes: small enough to keep while a call is under way. Found
+  /// once, since the dispatcher (for the calls a handler starts) and the reply both need it.
+  public let address: ReplyAddress
 
   /// Wraps a received envelope.
   package init(_ envelope: Envelope, receivedAt: ClockReading) {
     self.envelope = envelope
     self.receivedAt = receivedAt
+    self.address = ReplyAddress(src: envelope.src, msgID: envelope.msgID)
   }
 
   /// The sender.
@@ -23,13 +27,11 @@ public struct Message: Sendable {
   /// The body's `type`.
   public var type: String { envelope.type }
   /// The body's `msg_id` (any JSON value but `null`), or nil: then a request gets no reply.
-  public var msgID: Value? { envelope.msgID.map(Value.init) }
+  public var msgID: Value? { address.rawMsgID.map(Value.init) }
   /// The body's `in_reply_to` when it is an integer: the request this replies to.
   public var inReplyTo: Int? { envelope.body["in_reply_to"]?.intValue }
   /// The whole body, to pass on as it came (a proxy's `result`, say).
   public var body: Value { Value(.object(envelope.body)) }
-  /// Where a reply to this message goes: small enough to keep while a call is under way.
-  public var address: ReplyAddress { ReplyAddress(src: envelope.src, msgID: envelope.msgID) }
 
   /// The error this message carries, when its type is `error`: its `code` and `text`.
   public var error: RPCError? {
