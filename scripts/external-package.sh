@@ -34,8 +34,10 @@ git -C "$repo" add -A
 git -C "$repo" -c user.name=example -c user.email=example@localhost commit -qm snapshot
 git -C "$repo" tag 0.1.0
 
-# 3. The package that depends on it. Forget the last run's pin and checkout: the tag moved.
-rm -rf "$pkg/Package.resolved" "$work/build/checkouts/messenger" "$work/build/repositories"/messenger-*
+# 3. The package that depends on it. Forget the last run's resolution, pin and checkout (the tag
+# moved); what was compiled stays, so an unchanged library is not compiled again.
+rm -rf "$pkg/Package.resolved" "$pkg/.build" "$work/build/workspace-state.json" "$work/build"/*.yaml \
+  "$work/build/checkouts/messenger" "$work/build/repositories"/messenger-*
 bin=$work/build/debug/counter
 rm -f "$bin"
 if ! MESSENGER_URL="file://$repo" swift build --package-path "$pkg" --scratch-path "$work/build" \
