@@ -23,6 +23,7 @@ public final class Runtime: Machine {
     node.now = now
   }
 
+  /// Parses `bytes` read at `now` and handles each message in them, in order.
   public func receive(_ bytes: UnsafeRawBufferPointer, at now: ClockReading) {
     enter(now)
     defer { node.busy = false }
@@ -30,6 +31,7 @@ public final class Runtime: Machine {
     node.parser.feed(bytes) { event in node.handle(event) }
   }
 
+  /// Input ended at `now`: a value left unfinished is malformed; the node runs on until idle.
   public func endOfInput(at now: ClockReading) {
     enter(now)
     defer { node.busy = false }
@@ -41,6 +43,8 @@ public final class Runtime: Machine {
     }
   }
 
+  /// Runs the timers due at `now`: attempt timeouts, backoff waits, reaper passes, user timers,
+  /// reports of suppressed log lines.
   public func fire(at now: ClockReading) {
     enter(now)
     defer { node.busy = false }
@@ -58,6 +62,7 @@ public final class Runtime: Machine {
   /// batch's output is written, so no attempt waits behind thousands of others.
   static let timerBatch = 256
 
+  /// The earliest deadline with work behind it, or nil: then the loop arms no timer at all.
   public var nextDeadline: Instant? {
     // Drop timers whose work is gone, so the loop never wakes for nothing.
     while let next = node.timers.earliest, !node.isLive(next.payload, deadline: next.deadline) {
@@ -66,10 +71,12 @@ public final class Runtime: Machine {
     return node.timers.earliest?.deadline
   }
 
+  /// True once input has ended and no call, callback or one-shot timer is left.
   public var isFinished: Bool {
     node.inputEnded && node.pending.isEmpty && node.calls.isEmpty && node.oneShotTimers == 0
   }
 
+  /// Hands the lines written since the last call to `write`, in one buffer.
   public func takeOutput(_ write: (UnsafeRawBufferPointer) -> Void) {
     guard !node.output.isEmpty else { return }
     node.output.withUnsafeBytes { write($0) }
@@ -77,6 +84,7 @@ public final class Runtime: Machine {
     node.output.removeAll(keepingCapacity: node.output.capacity <= 1 << 20)
   }
 
+  /// Logs what is still held back by `--log-rate`, then the exit summary, at `now`.
   public func stop(_ reason: StopReason, at now: ClockReading) {
     enter(now)
     defer { node.busy = false }
