@@ -4,8 +4,10 @@
 /// and schedules `nextReport` (which stays nil, so nothing is scheduled, while nothing is held
 /// back).
 ///
-/// Events are few and named by constant strings, so the table is small: one entry per event
-/// ever logged at a limited level.
+/// Events are few and named by constant strings, so the table is small; it holds at most
+/// `capacity` events all the same (a caller that names events with changing text cannot grow it
+/// for ever): when it is full, windows that are over and held nothing back are dropped, and if
+/// none is, a line of a new event is written untracked.
 public struct LineLimiter {
   /// One event's current window.
   struct Window {
@@ -18,14 +20,19 @@ public struct LineLimiter {
   public static let window = Interval.seconds(1)
   /// The most lines of one event per window; 0 means no limit.
   public let rate: Int
+  /// The most events tracked at once.
+  public let capacity: Int
   private var windows: [String: Window] = [:]
   /// Windows that held lines back, by end time (a few at most): what `nextReport` looks at.
   private var reports: [(end: Instant, event: String)] = []
 
-  /// A limiter of `rate` lines per event per second (0: unlimited).
-  public init(rate: Int) {
+  /// A limiter of `rate` lines per event per second (0: unlimited), tracking at most `capacity`
+  /// events.
+  public init(rate: Int, capacity: Int = 1024) {
     precondition(rate >= 0, "a log rate is not negative")
+    precondition(capacity > 0, "a limiter tracks at least one event")
     self.rate = rate
+    self.capacity = capacity
   }
 
   /// What to do with a line.
@@ -44,6 +51,11 @@ public struct LineLimiter {
     guard rate > 0 else { return .write }
     guard var w = windows[event], now < w.end else {
       let ended = windows[event]?.suppressed ?? 0
+      if ended == 0 && windows[event] == nil && windows.count >= capacity {
+        // O(capacity), and only when full.
+        windows = windows.filter { $0.value.end > now || $0.value.suppressed > 0 }
+        if windows.count >= capacity { return .write }
+      }
       if ended > 0 { reports.removeAll { $0.event == event } }
       windows[event] = Window(end: now + LineLimiter.window, written: 1, suppressed: 0)
       return ended > 0 ? .writeAfterReport(count: ended) : .write

@@ -38,4 +38,15 @@ import Testing
     for i in 0..<1000 { #expect(l.admit("a", at: at(Int64(i % 3))) == .write) }
     #expect(l.nextReport == nil)
   }
+
+  @Test func theTableOfEventsStaysWithinItsCapacity() {
+    var l = LineLimiter(rate: 1, capacity: 3)
+    for e in ["a", "b", "c"] { #expect(l.admit(e, at: at(0)) == .write) }
+    // Full, every window open: a fourth event is written, untracked.
+    #expect(l.admit("d", at: at(1)) == .write && l.admit("d", at: at(2)) == .write)
+    #expect(l.admit("a", at: at(3)) == .suppress)
+    // Once windows are over, room is made: "d" is tracked and limited again.
+    #expect(l.admit("d", at: at(1500)) == .write && l.admit("d", at: at(1501)) == .suppress)
+    #expect(l.takeReports(dueBy: nil).map(\.event) == ["a", "d"])
+  }
 }
