@@ -21,7 +21,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help deps chromium build check lint boundaries demo demo-picture run trace bench soak \
-  leakcheck fuzz flood differential install install-files clean
+  leakcheck fuzz flood differential example install install-files clean
 
 # The targets, each with the first line of the comment above it.
 help:
@@ -51,12 +51,15 @@ chromium:
 	  echo "chromium: could not be installed; the rendering test will be skipped"; }
 
 # The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
+# The two flags are passed here, not in Package.swift (which a dependent package could not use
+# with them): optimization across modules, and no dynamic exclusivity checks (README, "Choices").
+RELEASE_FLAGS := -Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked
 build: deps
-	$(SWIFTPM) build -c release --static-swift-stdlib
+	$(SWIFTPM) build -c release --static-swift-stdlib $(RELEASE_FLAGS)
 
 # swift format's strict lint over Sources, Tests and Package.swift.
 lint: deps
-	$(SWIFTPM) format lint --strict -r Sources Tests Package.swift
+	$(SWIFTPM) format lint --strict -r Sources Tests Examples Package.swift
 
 # Which module may import which (STYLE.md), checked with a few greps.
 boundaries: deps
@@ -69,6 +72,13 @@ check: deps chromium lint boundaries
 	$(SWIFTPM) build --build-tests -Xswiftc -warnings-as-errors
 	$(MAKE) build
 	$(SWIFTPM) test --skip-build
+	$(MAKE) example
+
+# The README's example (Examples/Counter) built by a package outside this one that depends on
+# the Messenger library by URL and version (Tests/ExternalPackage), then run on a scripted
+# session; the README must quote the example verbatim. About a minute: it compiles the library.
+example:
+	scripts/external-package.sh
 
 # RPC done right: the node, with --trace and short timeouts, against scripts/demo_peer.py, which
 # plays the clients and the node n2 (a relay that succeeds on its second attempt and then gets a

@@ -1,5 +1,5 @@
-import Policy
-import Wire
+internal import Policy
+internal import Wire
 
 extension Node {
   /// Handles one event of the input stream: a value, or input that could not be parsed.
@@ -9,7 +9,7 @@ extension Node {
       handle(value)
     case .malformed(let problem):
       stats.malformed += 1
-      log(.warn, "malformed input: \(problem.description)")
+      log(.warn, "malformed input:", problem.description)
     }
   }
 
@@ -19,48 +19,51 @@ extension Node {
       envelope = try Envelope(value)
     } catch {
       stats.malformed += 1
-      log(.warn, "invalid envelope: \(error.reason)")
+      log(.warn, "invalid envelope:", error.reason)
       guard let src = error.src, let id = error.msgID else { return }
       // Before init, answer as whoever it was addressed to, as for any request then; with no
       // usable `dest` either, answer nothing rather than write a message from `""`.
       guard let from = sender(dest: error.dest) else {
-        return log(.warn, "no reply to \(src): no node id yet and no usable dest to answer from")
+        return log(.warn, "no reply", "to \(src): no node id yet and no usable dest to answer from")
       }
       let body = errorBody(.malformedRequest, "invalid envelope: \(error.reason)", inReplyTo: id)
       emit(from: from, to: src, type: "error", built: body)
       return
     }
     stats.received += 1
-    if firstMessageAt == nil { firstMessageAt = now.monotonic }
-    record(.received, src: envelope.src, dest: envelope.dest, type: envelope.type)
-    if logger.enabled(.trace) { log(.trace, "recv \(value.pythonText)") }
+    let message = Message(envelope, receivedAt: now)
+    if let receiveTap { receiveTap(self, message) }
+    if logger.enabled(.trace) { log(.trace, "recv", value.pythonText) }
     if let inReplyTo = envelope.inReplyTo {
-      deliverReply(envelope.body, inReplyTo: inReplyTo, from: envelope.src)
+      deliverReply(message, inReplyTo: inReplyTo)
     } else {
-      dispatch(Message(envelope, receivedAt: now))
+      dispatch(message)
     }
   }
 
   private func dispatch(_ message: Message) {
-    if nodeID == nil {
+    // `init` has no handler (`handle` refuses it), so the lookup comes first: the hot path
+    // makes no extra comparison.
+    guard isInitialized, let handler = handlers[message.type] else {
       // Every reply before init goes out from `dest`: an empty one would be `"src": ""`.
-      guard !message.dest.isEmpty else {
-        return log(.warn, "ignored \(message.type) from \(message.src): empty dest before init")
+      guard isInitialized || !message.dest.isEmpty else {
+        return log(.warn, "ignored", "\(message.type) from \(message.src): empty dest before init")
       }
-      if message.type != "init" {
-        let error = RPCError(.temporarilyUnavailable, "node not initialized")
-        return replyError(to: message, error, from: message.dest)
+      if message.type == "init" { return initialize(message) }
+      guard isInitialized else {
+        return replyError(
+          to: message, RPCError(.temporarilyUnavailable, "node not initialized"),
+          from: message.dest)
       }
-    }
-    guard let handler = handlers[message.type] else {
-      replyError(
+      return replyError(
         to: message, RPCError(.notSupported, "unsupported message type: \"\(message.type)\""))
-      return
     }
+    requester = message.address
+    defer { requester = nil }
     do {
       try handler(self, message)
     } catch {
-      replyError(to: message, error)
+      replyError(to: message.address, Node.rpcError(error, context: message.type))
     }
   }
 
@@ -68,14 +71,44 @@ extension Node {
   /// `dest` itself when it is a non-empty string; nil means nobody (the node never writes a
   /// message whose `src` is empty).
   func sender(dest: String?) -> String? {
-    if let nodeID { return nodeID }
+    if isInitialized { return nodeID }
     guard let dest, !dest.isEmpty else { return nil }
     return dest
   }
 
-  /// Registers this node's identity, from `init`.
-  public func initialize(nodeID: String, nodeIDs: [String]) {
-    self.nodeID = nodeID
-    self.nodeIDs = nodeIDs
+  /// `init`: stores the node's id and its peers', logs them, answers `init_ok`, then runs the
+  /// init hooks. A second `init` is answered the same way.
+  private func initialize(_ message: Message) {
+    let id: String
+    let ids: [String]
+    do throws(RPCError) {
+      id = try message.string("node_id")
+      ids = try message.strings("node_ids")
+      // A node with an empty name would write messages whose `src` is empty.
+      if id.isEmpty { throw message.malformed("field \"node_id\" must not be empty") }
+    } catch {
+      return replyError(to: message, error, from: isInitialized ? nodeID : message.dest)
+    }
+    nodeID = id
+    nodeIDs = ids
+    isInitialized = true
+    log(.info, "init", "node_id=\(id) node_ids=\(ids.joined(separator: ","))")
+    reply(to: message, "init_ok")
+    requester = message.address
+    defer { requester = nil }
+    for hook in initHooks {
+      do {
+        try hook(self)
+      } catch {
+        log(.warn, "init hook failed", Node.rpcError(error, context: "init").text)
+      }
+    }
+  }
+
+  /// The error a handler, completion or timer threw, as it is answered: an `RPCError` as is,
+  /// anything else as error 13 (crash) naming it.
+  static func rpcError(_ error: any Error, context: String) -> RPCError {
+    if let e = error as? RPCError { return e }
+    return RPCError(.crash, "\(context): \(error)")
   }
 }

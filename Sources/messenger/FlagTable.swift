@@ -1,5 +1,6 @@
 // Every flag, once: its name, what its value looks like, its default and help as the README's
 // flag table prints them (a test holds the two together), and its range.
+import Handlers
 import NodeRuntime
 import Policy
 
@@ -37,15 +38,17 @@ struct Flag {
       .milliseconds(
         "--rpc-timeout-ms", 500,
         "how long each `relay` / `backoff_relay` attempt waits for its reply"
-      ) { $0.rpcTimeout = $1 },
-      .attempts("--retry-attempts", 3, "attempts a `relay` makes") { $0.retryAttempts = $1 },
+      ) { $0.track.rpcTimeout = $1 },
+      .attempts("--retry-attempts", 3, "attempts a `relay` makes") { $0.track.retryAttempts = $1 },
       .milliseconds("--proxy-timeout-ms", 1000, "how long a `proxy` waits for its one reply") {
-        $0.proxyTimeout = $1
+        $0.track.proxyTimeout = $1
       },
       .milliseconds(
         "--backoff-base-ms", 100, "backoff before the second attempt (`delay(0)`)"
-      ) { $0.backoff.base = $1 },
-      .milliseconds("--backoff-max-ms", 2000, "cap on one backoff wait") { $0.backoff.max = $1 },
+      ) { $0.track.backoff.base = $1 },
+      .milliseconds("--backoff-max-ms", 2000, "cap on one backoff wait") {
+        $0.track.backoff.max = $1
+      },
       Flag(
         name: "--backoff-jitter", placeholder: "X", defaultText: "0.1",
         help: "random extra wait, as a fraction of the wait"
@@ -54,27 +57,27 @@ struct Flag {
         guard let x = Double(text), x.isFinite, (0...10).contains(x) else {
           return "a number from 0 to 10"
         }
-        o.config.backoff.jitter = x
+        o.track.backoff.jitter = x
         return nil
       },
       .attempts("--backoff-attempts", 5, "attempts a `backoff_relay` makes") {
-        $0.backoffAttempts = $1
+        $0.track.backoffAttempts = $1
       },
       .milliseconds(
         "--reap-threshold-ms", 2000, "age past which the reaper expires a callback"
-      ) { $0.reapThreshold = $1 },
+      ) { $0.config.reapThreshold = $1 },
       .milliseconds("--reap-interval-ms", 500, "period of the reaper's passes") {
-        $0.reapInterval = $1
+        $0.config.reapInterval = $1
       },
       .integer(
         "--max-pending", "1000000", "most outgoing `msg_id`s awaiting a reply; beyond it, error 11",
         1...Int.max, rule: "an integer, at least 1"
-      ) { $0.maxPending = $1 },
+      ) { $0.config.maxPending = $1 },
       .integer(
         "--max-message-bytes", "16 MiB",
         "largest JSON value read, in bytes; a larger one is logged and skipped",
         64...(1 << 40), rule: "an integer from 64 to 1099511627776 (2^40)"
-      ) { $0.maxMessageBytes = $1 },
+      ) { $0.config.maxMessageBytes = $1 },
       Flag(
         name: "--seed", placeholder: "N", defaultText: "random",
         help: "seed of the node's generator (backoff jitter, `compute_backoff`); logged at start"
@@ -98,7 +101,7 @@ struct Flag {
         "most lines a second of each event (`rpc retry`, `malformed input`, ...) at info, warn"
           + " and error, the rest counted in one line a second; 0: no limit",
         0...1_000_000, rule: "an integer from 0 (no limit) to 1000000"
-      ) { $0.logRate = $1 },
+      ) { $0.config.logRate = $1 },
       .action(
         "--trace", default: "off",
         "log every message in and out (the same as `--log-level trace`)"
@@ -114,13 +117,13 @@ struct Flag {
   /// A duration in whole milliseconds, from 1 ms to a day.
   static func milliseconds(
     _ name: String, _ defaultMs: Int64, _ help: String,
-    _ set: @escaping (inout NodeConfig, Duration) -> Void
+    _ set: @escaping (inout Options, Interval) -> Void
   ) -> Flag {
     Flag(name: name, placeholder: "MS", defaultText: "\(defaultMs)", help: help) { text, o in
       guard let ms = Int64(text), (1...dayMs).contains(ms) else {
         return "an integer from 1 to \(dayMs) (milliseconds)"
       }
-      set(&o.config, .milliseconds(ms))
+      set(&o, .milliseconds(ms))
       return nil
     }
   }
@@ -128,7 +131,7 @@ struct Flag {
   /// A count of attempts, from 1 to 1000.
   static func attempts(
     _ name: String, _ defaultCount: Int, _ help: String,
-    _ set: @escaping (inout NodeConfig, Int) -> Void
+    _ set: @escaping (inout Options, Int) -> Void
   ) -> Flag {
     .integer(name, "\(defaultCount)", help, 1...1000, rule: "an integer from 1 to 1000", set)
   }
@@ -136,11 +139,11 @@ struct Flag {
   /// An integer in `range`; `rule` says the range in words.
   static func integer(
     _ name: String, _ defaultText: String, _ help: String, _ range: ClosedRange<Int>,
-    rule: String, _ set: @escaping (inout NodeConfig, Int) -> Void
+    rule: String, _ set: @escaping (inout Options, Int) -> Void
   ) -> Flag {
     Flag(name: name, placeholder: "N", defaultText: defaultText, help: help) { text, o in
       guard let n = Int(text), range.contains(n) else { return rule }
-      set(&o.config, n)
+      set(&o, n)
       return nil
     }
   }

@@ -5,6 +5,7 @@
 // lookups, and the FoundationEssentials it links made the binary 26 MB and resident memory
 // 10.5 MiB. The README's table of what is written by hand has the figures. This file does the
 // same job with the standard library's integer and number parsing, and nothing else.
+import Handlers
 import NodeRuntime
 import Policy
 
@@ -33,6 +34,8 @@ struct UsageError: Error {
 struct Options {
   /// The settings the flags write into; the defaults are `NodeConfig`'s.
   var config = NodeConfig()
+  /// The Messenger track's own settings (relay, proxy and backoff_relay timeouts and attempts).
+  var track = TrackSettings()
   /// `--seed`; nil when absent, and then `main` draws one.
   var seed: UInt64?
   /// `--workload`; nil when absent, and then the program's name decides.

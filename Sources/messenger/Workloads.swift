@@ -1,17 +1,19 @@
 // The workloads the node can run, in one table: `--workload NAME`, the program name
 // `messenger-NAME`, `--help` and `--list-workloads` (which `make install` reads to make its
 // links) all look here, so they cannot drift apart.
+import EventLoop
 import Handlers
 import NodeRuntime
 
-/// A workload: its name, a few words for `--help`, and the handlers it installs.
+/// A workload: its name, a few words for `--help`, and how it sets a node up.
 struct Workload {
   /// The name `--workload` takes and `messenger-NAME` carries.
   let name: String
   /// What it answers, for `--help`.
   let summary: String
-  /// Its request handlers by message type; built only for the workload that runs.
-  let handlers: () -> [String: Handler]
+  /// Installs its handlers on a node, given the command line's settings; called only for the
+  /// workload that runs.
+  let install: (Options, Node) -> Void
 
   /// Every workload, the default first.
   static var all: [Workload] {
@@ -20,10 +22,18 @@ struct Workload {
         name: "messenger",
         summary:
           "every message of \"The Messenger\" track (echo, relay, proxy, backoff_relay, ...)",
-        handlers: { Handlers.all }),
+        install: { options, node in
+          let track = MessengerTrack(
+            settings: options.track, preciseClock: { Clock.read().monotonic })
+          track.install(on: node)
+        }),
       Workload(
         name: "echo", summary: "Maelstrom's echo workload: init and echo",
-        handlers: { Handlers.all.filter { $0.key == "init" || $0.key == "echo" } }),
+        install: { _, node in
+          node.handle("echo") { node, msg in
+            node.reply(to: msg, "echo_ok", ["echo": try msg.value("echo")])
+          }
+        }),
     ]
   }
 

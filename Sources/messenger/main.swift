@@ -40,11 +40,13 @@ config.seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
 config.logLevel = options.trace ? .trace : options.logLevel
 config.workload = workload.name
 config.version = version
+if workload.name == "messenger" { config.startFields = options.track.startFields }
 let logger = Logger(level: config.logLevel) { StandardError.write($0) }
-let node = Node(config: config, handlers: workload.handlers(), logger: logger, at: Clock.read())
-node.preciseClock = { Clock.read().monotonic }
+let runtime = Runtime(config: config, logger: logger, at: Clock.read()) { node in
+  workload.install(options, node)
+}
 do {
-  let loop = try EventLoop(machine: node)
+  let loop = try EventLoop(machine: runtime)
   exit(loop.run())
 } catch {
   complain("messenger: \(error)")

@@ -60,7 +60,7 @@ import Testing
         Self.initOK,
         #"{"src": "n1", "dest": "c1", "body": {"type": "echo_ok", "echo": 1, "in_reply_to": 2, "msg_id": 1}}"#,
       ])
-    #expect(err.filter { $0.contains("DEBUG late or unknown reply from n2") }.count == 2 * values.count)
+    #expect(err.filter { $0.contains("DEBUG late reply from=n2 in_reply_to=") }.count == 2 * values.count)
     #expect(err.contains { $0.contains("late_replies=\(2 * values.count) ") })
   }
 
