@@ -8,7 +8,8 @@
 - for broadcast and g-set, the stable latencies (Jepsen set-full: from the moment an element is
   known, its add acknowledged or first read, to the start of the last read that missed it),
   median and maximum, in ms;
-- final: whether the final reads are right (the workload's checker, see checkers.py);
+- final reads: what the final reads showed (see `final_reads`); checker: the workload's checker
+  (see checkers.py and kafka_checker.py): valid, FALSE or UNKNOWN;
 - valid: the checker, the availability goal, and no protocol violation or crash.
 """
 
@@ -58,17 +59,38 @@ def _fmt_latency(r):
 
 
 HEADER = ("workload", "nodes", "lat ms", "rate", "secs", "nemesis", "ops", "avail",
-          "msgs/op", "node msgs/op", "stable p50/max ms", "final", "valid")
+          "msgs/op", "node msgs/op", "stable p50/max ms", "final reads", "checker", "valid")
+
+
+def final_reads(r):
+    """What the final reads showed: every acknowledged value in each (sets), an acceptable
+    value in each (counters), every acknowledged send polled (kafka)."""
+    check = r["check"]
+    if r["failure"]:
+        return "-"
+    if "final_reads_complete" in check:
+        return f"{check['final_reads']} " + ("complete" if check["final_reads_complete"]
+                                            else "MISSING VALUES")
+    if "acceptable" in check:
+        return f"{len(check['final_reads'])} " + ("in bounds" if not check["errors"]
+                                                 else "OUT OF BOUNDS")
+    if "error_counts" in check:
+        return "all polled" if "unseen" not in check["error_counts"] else "UNSEEN SENDS"
+    return "-"
+
+
+def _nemesis(r):
+    return r["nemesis"] if r["nemesis"] == "none" else f"{r['nemesis']} x{r['partitions']}"
 
 
 def row(r):
     """One table row of a result."""
-    final = "error" if r["failure"] else ("right" if r["check"]["valid"] is True else
-                                          str(r["check"]["valid"]).lower())
+    checker = "error" if r["failure"] else ("valid" if r["check"]["valid"] is True else
+                                            str(r["check"]["valid"]).upper())
     return (r["workload"], str(r["nodes"]), str(r["latency"]), f"{r['rate']:g}",
-            f"{r['time_limit']:g}", r["nemesis"], str(r["invokes"]),
+            f"{r['time_limit']:g}", _nemesis(r), str(r["invokes"]),
             f"{r['availability']:.3f}", f"{r['msgs_per_op']:.2f}",
-            f"{r['node_msgs_per_op']:.2f}", _fmt_latency(r), final,
+            f"{r['node_msgs_per_op']:.2f}", _fmt_latency(r), final_reads(r), checker,
             "yes" if r["valid"] else "NO")
 
 
