@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
 .PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
-  clean
+  clean maelstrom-local maelstrom-short standin-selftest
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -116,6 +116,24 @@ FLOOD_BYTES ?= 1073741824
 flood: deps
 	$(SWIFT) build --build-tests
 	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+
+# The Maelstrom stand-in (Tests/Maelstrom: Python 3, standard library only; README "Testing
+# Maelstrom's workloads without Maelstrom"). maelstrom-local runs every workload with the settings
+# of the public "Gossip Glomers" challenges against the release binary and prints one table in
+# Maelstrom's terms (about 5 minutes); a workload the binary does not answer yet is skipped and
+# named. maelstrom-short: 5 nodes, 3 s each, every workload without and with partitions (make
+# check runs the same runs, and the self-tests, through swift test: MaelstromStandInTests).
+# standin-selftest: the stand-in's own tests (services, network, each checker on hand-made
+# histories and against correct and broken reference nodes), about 40 s.
+STANDIN_ARGS ?=
+maelstrom-local: build
+	python3 Tests/Maelstrom/suite.py --bin $(BIN) $(STANDIN_ARGS)
+
+maelstrom-short: build
+	python3 Tests/Maelstrom/suite.py --bin $(BIN) --short $(STANDIN_ARGS)
+
+standin-selftest:
+	python3 Tests/Maelstrom/selftest.py
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -155,8 +155,8 @@ class NodeProcess:
             del self._partial[:end + 1]
             self.on_line(self.node_id, line)
 
-    def stop(self, grace=2.0):
-        """Closes stdin (end of input), waits up to `grace` seconds, then kills; the exit status."""
+    def close_input(self):
+        """End of input: the node should exit."""
         self.stopping = True
         self.loop.unregister(self._in)
         self.loop.unregister(self._out)
@@ -164,6 +164,10 @@ class NodeProcess:
             self.proc.stdin.close()
         except OSError:
             pass
+
+    def stop(self, grace=2.0):
+        """Closes stdin (end of input), waits up to `grace` seconds, then kills; the exit status."""
+        self.close_input()
         try:
             status = self.proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:

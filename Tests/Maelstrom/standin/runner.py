@@ -158,6 +158,7 @@ class Run:
         end = self.loop.now() + self.opts["time_limit"]
         rate = self.opts["rate"]
         waiting = [False]
+        planned = [self.loop.now()]
 
         def tick():
             if self.loop.now() >= end:
@@ -168,7 +169,9 @@ class Run:
                 return
             worker = self.rng.choice(free)
             worker.invoke(self.workload.next_op(self.rng), freed)
-            self.loop.after(self.rng.uniform(0, 2.0 / rate), tick)
+            # As Jepsen's stagger: from the planned time, so a late tick does not lower the rate.
+            planned[0] += self.rng.uniform(0, 2.0 / rate)
+            self.loop.at(max(planned[0], self.loop.now()), tick)
 
         def freed(_completion):
             if waiting[0]:
@@ -238,6 +241,8 @@ class Run:
 
     def stop(self):
         """Ends every node's input, then kills what has not exited."""
+        for process in self.nodes.values():
+            process.close_input()
         statuses = {n: p.stop() for n, p in self.nodes.items()}
         if self.journal:
             self.journal.close()
