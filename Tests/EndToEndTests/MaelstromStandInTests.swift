@@ -60,7 +60,7 @@ enum StandIn {
   }
 
   @Test(
-    .enabled(if: StandIn.answers("unique-ids"), "messenger does not answer unique-ids yet (workloads branch)"),
+    .enabled(if: StandIn.answers("unique-ids"), "messenger does not answer unique-ids yet"),
     arguments: [false, true])
   func uniqueIdsPassesTheStandIn(partitions: Bool) {
     let (status, output) = StandIn.run("unique-ids", partitions: partitions)
@@ -68,7 +68,7 @@ enum StandIn {
   }
 
   @Test(
-    .enabled(if: StandIn.answers("broadcast"), "messenger does not answer broadcast yet (workloads branch)"),
+    .enabled(if: StandIn.answers("broadcast"), "messenger does not answer broadcast yet"),
     arguments: [false, true])
   func broadcastPassesTheStandIn(partitions: Bool) {
     let (status, output) = StandIn.run("broadcast", partitions: partitions)
@@ -76,7 +76,7 @@ enum StandIn {
   }
 
   @Test(
-    .enabled(if: StandIn.answers("g-set"), "messenger does not answer g-set yet (workloads branch)"),
+    .enabled(if: StandIn.answers("g-set"), "messenger does not answer g-set yet"),
     arguments: [false, true])
   func gSetPassesTheStandIn(partitions: Bool) {
     let (status, output) = StandIn.run("g-set", partitions: partitions)
@@ -84,7 +84,7 @@ enum StandIn {
   }
 
   @Test(
-    .enabled(if: StandIn.answers("g-counter"), "messenger does not answer g-counter yet (workloads branch)"),
+    .enabled(if: StandIn.answers("g-counter"), "messenger does not answer g-counter yet"),
     arguments: [false, true])
   func gCounterPassesTheStandIn(partitions: Bool) {
     let (status, output) = StandIn.run("g-counter", partitions: partitions)
@@ -92,7 +92,7 @@ enum StandIn {
   }
 
   @Test(
-    .enabled(if: StandIn.answers("pn-counter"), "messenger does not answer pn-counter yet (workloads branch)"),
+    .enabled(if: StandIn.answers("pn-counter"), "messenger does not answer pn-counter yet"),
     arguments: [false, true])
   func pnCounterPassesTheStandIn(partitions: Bool) {
     let (status, output) = StandIn.run("pn-counter", partitions: partitions)
@@ -100,7 +100,7 @@ enum StandIn {
   }
 
   @Test(
-    .enabled(if: StandIn.answers("kafka"), "messenger does not answer kafka yet (workloads branch)"),
+    .enabled(if: StandIn.answers("kafka"), "messenger does not answer kafka yet"),
     arguments: [false, true])
   func kafkaPassesTheStandIn(partitions: Bool) {
     let (status, output) = StandIn.run("kafka", partitions: partitions)

@@ -21,6 +21,9 @@ from .services import default_services
 from . import workloads
 
 INIT_TIMEOUT = 10.0
+# The longest an operation can take: two RPCs in a row (kafka's poll, then its commit), each
+# with the 5 s client timeout.
+OPERATION_MAX = 11.0
 
 
 class Worker:
@@ -196,10 +199,14 @@ class Run:
             self.nemesis.begin()
         self.phase_times["main_start"] = self.loop.now()
         self.loop.run_until(end)
-        # Operations in flight end within the 5 s client timeout.
-        self.loop.run_until(self.loop.now() + 6.0,
-                            lambda: not any(w.busy for w in self.workers))
+        self._await_idle("the main phase")
         self.phase_times["main_end"] = self.loop.now()
+
+    def _await_idle(self, phase):
+        """Waits for the operations in flight; each ends by reply or timeout."""
+        if not self.loop.run_until(self.loop.now() + OPERATION_MAX,
+                                   lambda: not any(w.busy for w in self.workers)):
+            raise RunFailed(f"operations still in flight {OPERATION_MAX} s after {phase}")
 
     def final_phase(self):
         """Heal, wait `recovery` seconds, then each thread's final operations."""
@@ -235,8 +242,9 @@ class Run:
         for worker in self.workers:
             running.add(worker.thread)
             step(worker, program_for(worker), None)
-        self.loop.run_until(self.loop.now() + (limit or 0) + 7.0,
+        self.loop.run_until(self.loop.now() + (limit or 0) + OPERATION_MAX,
                             lambda: not running and not any(w.busy for w in self.workers))
+        self._await_idle("the final phase")
         self.phase_times["final_end"] = self.loop.now()
 
     def stop(self):
