@@ -131,6 +131,17 @@ class NetworkTests(unittest.TestCase):
         self.assertEqual(net.dropped_partition, 1)
         self.assertEqual(net.server_messages, 1)
 
+    def test_latency_distributions_are_maelstroms_in_whole_milliseconds(self):
+        rng = random.Random(4)
+        self.assertEqual(Latency(100).draw(rng), 0.1)
+        uniform = [Latency(100, "uniform").draw(rng) for _ in range(2000)]
+        self.assertTrue(all(0 <= x <= 0.2 for x in uniform))
+        self.assertAlmostEqual(sum(uniform) / len(uniform), 0.1, delta=0.01)
+        expo = [Latency(100, "exponential").draw(rng) for _ in range(4000)]
+        self.assertAlmostEqual(sum(expo) / len(expo), 0.1, delta=0.01)
+        self.assertTrue(all(round(x * 1000) == x * 1000 for x in uniform[:50] + expo[:50]))
+        self.assertEqual(Latency(0, "exponential").draw(rng), 0.0)
+
     def test_services_answer_with_in_reply_to_and_count_as_server_messages(self):
         loop, net, nodes = network()
         net.node_line("n0", b'{"src": "n0", "dest": "lin-kv", "body": '
