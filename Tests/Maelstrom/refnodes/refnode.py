@@ -170,6 +170,7 @@ def pn_counter(node):
 def kafka(node):
     """Logs in lin-kv: an offset per key by cas, each message under its own key."""
     sends = [0]
+    cache = {}  # (key, offset) -> message, as written or read here
 
     def kv(body, callback):
         def got(reply):
@@ -201,40 +202,56 @@ def kafka(node):
             if forget:
                 node.reply(m, {"type": "send_ok", "offset": offset})
                 return
-            kv({"type": "write", "key": f"msg/{key}/{offset}", "value": msg},
-               lambda r: node.reply(m, {"type": "send_ok", "offset": offset}))
+            def written(r):
+                cache[(key, offset)] = msg
+                node.reply(m, {"type": "send_ok", "offset": offset})
+            kv({"type": "write", "key": f"msg/{key}/{offset}", "value": msg}, written)
         allocate(key, allocated)
 
     def on_poll(m):
+        """Every key at once: its next offset from lin-kv, then the messages below it, from
+        this node's cache or lin-kv, up to 10 per key, stopping at a message not written yet."""
         wanted = list(m["body"]["offsets"].items())
         out = {}
+        pending = [len(wanted)]
 
-        def next_key(i):
-            if i == len(wanted):
+        def key_done(key, pairs):
+            if pairs:
+                out[key] = pairs
+            pending[0] -= 1
+            if pending[0] == 0:
                 node.reply(m, {"type": "poll_ok", "msgs": out})
-                return
-            key, start = wanted[i]
+
+        def poll_key(key, start):
             pairs = []
 
-            def read_at(offset):
-                if len(pairs) >= 10:
-                    finish()
+            def read_at(offset, limit):
+                if offset >= limit:
+                    key_done(key, pairs)
+                    return
+                if (key, offset) in cache:
+                    pairs.append([offset, cache[(key, offset)]])
+                    read_at(offset + 1, limit)
                     return
 
                 def got(r):
                     if r["type"] == "read_ok":
+                        cache[(key, offset)] = r["value"]
                         pairs.append([offset, r["value"]])
-                        read_at(offset + 1)
+                        read_at(offset + 1, limit)
                     else:
-                        finish()
+                        key_done(key, pairs)
                 kv({"type": "read", "key": f"msg/{key}/{offset}"}, got)
 
-            def finish():
-                if pairs:
-                    out[key] = pairs
-                next_key(i + 1)
-            read_at(start)
-        next_key(0)
+            def got_next(r):
+                n = r["value"] if r["type"] == "read_ok" else 0
+                read_at(start, min(n, start + 10))
+            kv({"type": "read", "key": f"next/{key}"}, got_next)
+
+        if not wanted:
+            node.reply(m, {"type": "poll_ok", "msgs": {}})
+        for key, start in wanted:
+            poll_key(key, start)
 
     def on_commit(m):
         items = list(m["body"]["offsets"].items())
