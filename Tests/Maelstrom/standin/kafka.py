@@ -9,7 +9,7 @@ offsets it polled (`commit_offsets`). Keys are strings; 3 are active at a time a
 16 writes (Maelstrom's --max-writes-per-key) before the next key replaces it; each key's values
 are 1, 2, 3, .... About 1 operation in 64 is an assign of the keys the replaced operation used,
 and a third of those also assign the keys with sent but unpolled values. A random thread
-crashes every 0-60 s. The final phase: each thread crashes, assigns every key seen in an
+crashes every 30/concurrency s on average (so each client about every 30 s). The final phase: each thread crashes, assigns every key seen in an
 acknowledged operation from offset 0, and polls every 0-400 ms until it has polled up to the
 highest offset any acknowledged operation saw on every key, for at most 10 s.
 """

@@ -185,14 +185,17 @@ class Run:
             self.loop.after(0, tick)
         crash_op = getattr(self.workload, "crash_op", None)
         if crash_op:
+            # Jepsen staggers crashes by interval / concurrency: each client about every interval.
+            mean = self.workload.crash_interval / self.concurrency
+
             def crash():
                 if self.loop.now() >= end:
                     return
                 free = [w for w in self.workers if not w.busy]
                 if free:
                     self.rng.choice(free).invoke(crash_op(), freed)
-                self.loop.after(self.rng.uniform(0, 2 * self.workload.crash_interval), crash)
-            self.loop.after(self.rng.uniform(0, 2 * self.workload.crash_interval), crash)
+                self.loop.after(self.rng.uniform(0, 2 * mean), crash)
+            self.loop.after(self.rng.uniform(0, 2 * mean), crash)
         if self.opts.get("nemesis") == "partition":
             self.nemesis = PartitionNemesis(self.loop, self.net, self.node_ids, self.rng,
                                             self.opts.get("nemesis_interval", 10.0))
