@@ -23,7 +23,6 @@ import json
 import math
 
 from .jsonval import compact, is_int
-from .loop import RunFailed
 
 
 class Latency:
