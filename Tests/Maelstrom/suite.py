@@ -4,7 +4,8 @@
   suite.py --bin .build/release/messenger            the "Gossip Glomers" settings (make
                                                     maelstrom-local), a few minutes
   suite.py --bin PATH --short                        5 nodes, 3 s each, every workload without
-                                                    and with partitions (make check)
+                                                    and with partitions (make check); 2 s of
+                                                    recovery, 5 s after partitions
   suite.py --bin PATH --short -w broadcast --nemesis partition     one of them
   suite.py --bin PATH --probe broadcast              exit 0 if the binary answers broadcast
 
@@ -50,7 +51,8 @@ WORKLOADS = ("echo", "unique-ids", "broadcast", "g-set", "g-counter", "pn-counte
 
 
 def short_runs(only=None, nemeses=("none", "partition")):
-    """5 nodes, 3 s, 30 ops/s, partitions every 0-2 s, 2 s of recovery."""
+    """5 nodes, 3 s, 30 ops/s; with partitions every 0-2 s and 5 s of recovery (a node may have
+    backed off its retries while partitioned), else 2 s."""
     runs = []
     for w in WORKLOADS:
         if only and w not in only:
@@ -58,7 +60,7 @@ def short_runs(only=None, nemeses=("none", "partition")):
         for nem in nemeses:
             opts = dict(node_count=5, time_limit=3, rate=30, recovery=2.0)
             if nem == "partition":
-                opts.update(nemesis="partition", nemesis_interval=1.0)
+                opts.update(nemesis="partition", nemesis_interval=1.0, recovery=5.0)
             if w == "unique-ids":
                 opts["availability"] = "total"
             runs.append((w, opts))
@@ -148,6 +150,8 @@ def main():
     p.add_argument("--nemesis", choices=("none", "partition"), default=None)
     p.add_argument("--probe", default=None, metavar="WORKLOAD")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--recovery", type=float, default=None,
+                   help="seconds between healing and the final reads, for every run")
     p.add_argument("--keep", action="store_true", help="keep the logs of valid runs too")
     p.add_argument("--json", default=None, help="write every result here")
     args = p.parse_args()
@@ -171,6 +175,8 @@ def main():
             if workload not in skipped:
                 skipped.append(workload)
             continue
+        if args.recovery is not None:
+            settings = dict(settings, recovery=args.recovery)
         started = time.monotonic()
         r = run_one(workload, settings, argv, seed + i, args.keep)
         r["command"] = " ".join(argv)
