@@ -334,7 +334,7 @@ class ReferenceNodeRuns(unittest.TestCase):
                 jobs[(w, None, False)] = pool.submit(run_ref, w)
                 jobs[(w, None, True)] = pool.submit(run_ref, w, partition=True)
                 jobs[(w, fault, False)] = pool.submit(run_ref, w, fault)
-            for fault in ("bad-src", "bad-dest", "extra-key"):
+            for fault in ("bad-src", "bad-dest", "extra-key", "extra-field"):
                 jobs[("echo", fault, False)] = pool.submit(run_ref, "echo", fault)
         cls.results = {k: f.result() for k, f in jobs.items()}
 
@@ -351,10 +351,11 @@ class ReferenceNodeRuns(unittest.TestCase):
                 self.assertEqual(status, 1, out)
                 self.assertIn("NOT VALID", out)
 
-    def test_bad_envelopes_fail_the_run_naming_the_rule(self):
+    def test_bad_envelopes_and_replies_fail_the_run_naming_the_rule(self):
         for fault, words in (("bad-src", "is not the node itself"),
                              ("bad-dest", "is not a node, service or client"),
-                             ("extra-key", "exactly src, dest and body")):
+                             ("extra-key", "exactly src, dest and body"),
+                             ("extra-field", "not in the response schema")):
             with self.subTest(fault=fault):
                 status, out = self.results[("echo", fault, False)]
                 self.assertEqual(status, 1, out)

@@ -5,10 +5,11 @@ faults that a checker (or the network's validation) must catch.
   refnode.py --workload NAME [--fault FAULT]
 
 Faults: any workload: bad-src, bad-dest, extra-key (the first message after init_ok has a bad
-envelope); echo: wrong-echo (every 5th echo altered); unique-ids: collide (ids without the node
-id); broadcast, g-set: drop-value (values ending in 3 acknowledged, never stored); g-counter,
-pn-counter: drop-add (adds of 3 acknowledged, not counted); kafka: forget (every 4th send
-acknowledged with an offset, its message never stored).
+envelope); echo: wrong-echo (every 5th echo altered), extra-field (a key that echo_ok's schema
+lacks); unique-ids: collide (ids without the node id); broadcast, g-set: drop-value (values
+ending in 3 acknowledged, never stored); g-counter, pn-counter: drop-add (adds of 3
+acknowledged, not counted); kafka: forget (every 4th send acknowledged with an offset, its
+message never stored).
 """
 
 import argparse
@@ -28,7 +29,10 @@ def echo(node):
         payload = m["body"]["echo"]
         if node.fault == "wrong-echo" and count[0] % 5 == 0:
             payload = f"{payload}!"
-        node.reply(m, {"type": "echo_ok", "echo": payload})
+        body = {"type": "echo_ok", "echo": payload}
+        if node.fault == "extra-field":
+            body["note"] = "not in Maelstrom's echo_ok schema"
+        node.reply(m, body)
     node.on("echo", handle)
 
 
