@@ -10,7 +10,10 @@
   median and maximum, in ms;
 - final reads: what the final reads showed (see `final_reads`); checker: the workload's checker
   (see checkers.py and kafka_checker.py): valid, FALSE or UNKNOWN;
-- valid: the checker, the availability goal, and no protocol violation or crash.
+- valid: the checker, the availability goal, and no protocol violation or crash;
+- lag p99: how late the stand-in delivered messages (1 in 16 sampled), its own delay, which
+  adds to every latency it measures; large values mean a machine too loaded to trust the
+  timing figures.
 """
 
 import json
@@ -39,6 +42,7 @@ def result(run, failure, statuses):
         "dropped_by_partitions": net.dropped_partition,
         "partitions": sum(1 for e in run.nemesis.events if e[1] == "start")
         if run.nemesis else 0,
+        "loop_lag_ms": checkers.quantiles(net.lateness_ms),
     })
     if failure is None:
         check = run.workload.check(history, run)
@@ -59,7 +63,8 @@ def _fmt_latency(r):
 
 
 HEADER = ("workload", "nodes", "lat ms", "rate", "secs", "nemesis", "ops", "avail",
-          "msgs/op", "node msgs/op", "stable p50/max ms", "final reads", "checker", "valid")
+          "msgs/op", "node msgs/op", "stable p50/max ms", "final reads", "checker", "valid",
+          "lag p99 ms")
 
 
 def final_reads(r):
@@ -91,7 +96,12 @@ def row(r):
             f"{r['time_limit']:g}", _nemesis(r), str(r["invokes"]),
             f"{r['availability']:.3f}", f"{r['msgs_per_op']:.2f}",
             f"{r['node_msgs_per_op']:.2f}", _fmt_latency(r), final_reads(r), checker,
-            "yes" if r["valid"] else "NO")
+            "yes" if r["valid"] else "NO", _fmt_lag(r))
+
+
+def _fmt_lag(r):
+    lag = r.get("loop_lag_ms")
+    return f"{lag[0.99]:.0f}" if lag else "-"
 
 
 def table(results):
