@@ -323,6 +323,28 @@ FAULTS = {"echo": "wrong-echo", "unique-ids": "collide", "broadcast": "drop-valu
           "kafka": "forget"}
 
 
+class InitAndTopologyLines(unittest.TestCase):
+    """What a node receives first, byte for byte, as Maelstrom sends it."""
+
+    def test_init_and_topology_arrive_as_maelstrom_writes_them(self):
+        cmd = f"{sys.executable} {REF} --workload broadcast"
+        with tempfile.TemporaryDirectory() as store:
+            out = subprocess.run(
+                [sys.executable, STANDIN, "test", "-w", "broadcast", "--bin", cmd,
+                 "--node-count", "3", "--time-limit", "0.5", "--rate", "10", "--recovery",
+                 "1", "--seed", "1", "--store", store], capture_output=True, text=True,
+                timeout=60)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            with open(os.path.join(store, "n1.log")) as f:
+                lines = [x[len("recv "):] for x in f.read().splitlines()
+                         if x.startswith("recv ")]
+        self.assertRegex(lines[0], r'^\{"id":\d+,"src":"c\d+","dest":"n1","body":\{"type":"init",'
+                         r'"node_id":"n1","node_ids":\["n0","n1","n2"\],"msg_id":1\}\}$')
+        self.assertRegex(lines[1], r'^\{"id":\d+,"src":"c\d+","dest":"n1","body":\{"type":"topology",'
+                         r'"topology":\{"n0":\["n2","n1"\],"n1":\["n0"\],"n2":\["n0"\]\},'
+                         r'"msg_id":1\}\}$')
+
+
 class ReferenceNodeRuns(unittest.TestCase):
     """Each checker passes a correct node and fails a broken one, in whole runs."""
 
@@ -365,5 +387,5 @@ class ReferenceNodeRuns(unittest.TestCase):
 if __name__ == "__main__":
     if "--no-runs" in sys.argv:
         sys.argv.remove("--no-runs")
-        del ReferenceNodeRuns
+        del ReferenceNodeRuns, InitAndTopologyLines
     unittest.main()

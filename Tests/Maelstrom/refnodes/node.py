@@ -89,6 +89,10 @@ class Node:
                 cb(body)
             return
         kind = body.get("type")
+        if kind in ("init", "topology"):
+            # The self-tests read these back: the exact line Maelstrom's net delivered.
+            sys.stderr.write(f"recv {line.decode()}\n")
+            sys.stderr.flush()
         if kind == "init":
             self.node_id = body["node_id"]
             self.node_ids = body["node_ids"]
