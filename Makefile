@@ -5,12 +5,34 @@ PREFIX ?= /usr/local
 # The demo runs with a fixed seed, so its backoff schedule is the same every time.
 DEMO_ARGS ?= --seed 42
 SWIFT ?= swift
+# SwiftPM plans the build anew (seconds, every package plugin compiled again) whenever its
+# environment differs from the last build's. Make adds its own variables to the
+# environment of a recipe, and those given on its command line (`make soak N=200000`,
+# `make run ARGS=...`), so each such run looked like a rebuild. SwiftPM runs with the
+# environment the shell gave make.
+MAKE_ENV_NAMES := MAKEFLAGS MAKELEVEL MFLAGS MAKEOVERRIDES \
+  $(foreach v,$(MAKEOVERRIDES),$(firstword $(subst =, ,$(v))))
+SWIFTPM = env $(addprefix -u ,$(sort $(MAKE_ENV_NAMES))) $(SWIFT)
 BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
-  clean maelstrom-local maelstrom-short standin-selftest
+# `make` alone lists the targets.
+.DEFAULT_GOAL := help
+
+.PHONY: help deps chromium build check lint boundaries demo demo-picture run trace bench soak \
+  leakcheck fuzz flood differential install install-files clean maelstrom-local maelstrom-short \
+  standin-selftest
+
+# The targets, each with the first line of the comment above it.
+help:
+	@echo "make TARGET, where TARGET is one of (details in the Makefile and the README):"
+	@awk '/^# / { doc = doc (doc ? " " : "") substr($$0, 3); next } \
+	  /^[a-z][a-z-]*:/ { name = $$1; sub(/:.*/, "", name); \
+	    sub(/(: |\. ).*/, "", doc); sub(/\.$$/, "", doc); \
+	    if (length(doc) > 66) doc = substr(doc, 1, 63) "..."; \
+	    if (name != "help") printf "  %-10s %s\n", name, doc } \
+	  !/^([A-Z_]+ *[?:]?=| )/ { doc = "" }' $(MAKEFILE_LIST)
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -20,50 +42,81 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y libevent-dev pkg-config; \
 	fi
 
+# Headless Chromium, for the test that renders the space-time diagram (Debian: chromium). Best
+# effort: when it cannot be installed, that one test is skipped and says so.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "chromium: installing chromium (the SVG rendering test needs it)"; \
+	  { $(SUDO) apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; } >/dev/null 2>&1 || \
+	  echo "chromium: could not be installed; the rendering test will be skipped"; }
+
 # The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
 build: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFTPM) build -c release --static-swift-stdlib
 
+# swift format's strict lint over Sources, Tests and Package.swift.
 lint: deps
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFTPM) format lint --strict -r Sources Tests Package.swift
 
+# Which module may import which (STYLE.md), checked with a few greps.
 boundaries: deps
 	scripts/check-boundaries.sh
 
-# Format, module boundaries, a warning-free debug build, the release build the end-to-end tests
-# run, then every test.
-check: deps lint boundaries
-	$(SWIFT) build -Xswiftc -warnings-as-errors
+# Format, module boundaries, a warning-free debug build, the release build, then every test.
+# The tests run from the warning-free build itself: a `swift test` of its own would build the
+# whole package again, its compiler flags being different.
+check: deps chromium lint boundaries
+	$(SWIFTPM) build --build-tests -Xswiftc -warnings-as-errors
 	$(MAKE) build
-	$(SWIFT) test
+	$(SWIFTPM) test --skip-build
 
-# A short session through the node: its input, then what it wrote to stdout and to stderr.
+# RPC done right: the node, with --trace and short timeouts, against scripts/demo_peer.py, which
+# plays the clients and the node n2 (a relay that succeeds on its second attempt and then gets a
+# late reply, a backoff_relay that waits after an error 11, a reaped fire-and-forget callback).
+# Prints the transcript, then draws demo-out/demo.svg from the node's stderr.
+DEMO_PEER_ARGS ?= --trace --rpc-timeout-ms 300 --reap-threshold-ms 300 --reap-interval-ms 100
 demo: build
-	@out=$$(mktemp) && err=$$(mktemp) && \
-	status=0 && $(BIN) $(DEMO_ARGS) < demo/session.jsonl > $$out 2> $$err || status=$$?; \
-	echo "== input (demo/session.jsonl)"; cat demo/session.jsonl; \
-	echo "== stdout"; cat $$out; \
-	echo "== stderr"; cat $$err; \
-	echo "== exit status $$status"; rm -f $$out $$err
+	@scripts/demo_peer.py --bin $(BIN) --out demo-out -- $(DEMO_ARGS) $(DEMO_PEER_ARGS)
+	@scripts/spacetime.py -o demo-out/demo.svg demo-out/n1.stderr.log
+	@echo "== picture: demo-out/demo.svg (open it in a browser; hover an arrow or a mark for details)"
+
+# Refreshes the README's picture, demo/demo.svg and demo/demo.png, from a new demo run.
+demo-picture: demo chromium
+	cp demo-out/demo.svg demo/demo.svg
+	scripts/spacetime.py -o demo-out/demo.svg --png demo/demo.png demo-out/n1.stderr.log
 
 # The node on this terminal (or whatever stdin is): type JSON lines, Ctrl-D to end.
 run: build
 	$(BIN) $(ARGS)
 
-# The demo under strace: every call with its time in trace.out, then counts per call and threads.
-trace: build
+# The demo (make demo: its fixed seed, the scripted peer) with the node under strace: every call
+# with its time and the first 128 bytes of its strings in trace.out (strace -o, so none of it
+# mixes with the node's stderr, which the transcript shows), then the calls the node itself made,
+# counted (scripts/trace-summary.sh leaves out the loader's and the runtimes' start-up). The
+# binary is rebuilt only when a source is newer: `swift build` replans each time, and after a
+# release build with other flags (`swift build -c release`, or scripts/bench.sh building Bench)
+# it recompiles every module though nothing changed.
+trace: deps
 	@command -v strace >/dev/null || { echo "trace: needs strace (apt-get install -y strace)"; exit 1; }
-	strace -f -tt -o trace.out $(BIN) < demo/session.jsonl > /dev/null 2>&1 || true
-	@echo "== system calls in trace.out (count, name)"
-	@awk '$$3 !~ /^(<\.\.\.|\+\+\+|---)/ { name = $$3; sub(/\(.*/, "", name); n[name]++ } \
-	  END { for (c in n) printf "%6d %s\n", n[c], c }' trace.out | sort -rn
-	@echo "== threads seen: $$(awk '{ print $$1 }' trace.out | sort -u | wc -l)"
+	@if [ ! -x $(BIN) ] || [ -n "$$(find Sources Package.swift -newer $(BIN) | head -1)" ]; then \
+	  $(MAKE) --no-print-directory build; fi
+	@status=0; scripts/demo_peer.py --bin $(BIN) --out demo-out \
+	  --wrapper "strace -f -tt -s 128 -o trace.out" -- $(DEMO_ARGS) $(DEMO_PEER_ARGS) || status=$$?; \
+	scripts/trace-summary.sh trace.out && exit $$status
 
-# Throughput, startup, memory and threads against the C floor node, then the idle check.
+# Throughput in interleaved rounds against the C floor node (bench/floor.c), callgrind
+# instructions per message, startup, memory and threads, the idle check and the RPC machinery.
+# Knobs (RUNS, N, ...) are in the README. Installs valgrind and strace when missing.
 bench: deps
+	@if ! command -v valgrind >/dev/null || ! command -v strace >/dev/null; then \
+	  echo "bench: installing valgrind and strace"; \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y valgrind strace; \
+	fi
 	scripts/bench.sh
 
-# Soak: N mixed requests (default 2,000,000; about a minute) through the release node and a
+# N mixed requests (default 2,000,000; about a minute) through the release node and a
 # scripted peer that drops 10% of what the node sends it. Fails unless every request is answered
 # exactly once, the node exits 0 after end of input, and VmRSS in the last quarter of the run is
 # within 1 MiB of the first quarter.
@@ -78,7 +131,7 @@ VALGRIND := valgrind --leak-check=full --errors-for-leak-kinds=definite --error-
   --suppressions=scripts/valgrind.supp
 leakcheck: deps
 	@command -v valgrind >/dev/null || { echo "leakcheck: needs valgrind (apt-get install -y valgrind)"; exit 1; }
-	$(SWIFT) build
+	$(SWIFTPM) build
 	@status=0; scripts/soak.py -n $(LEAK_N) --no-rss --window 200 --bin .build/debug/messenger \
 	  --wrapper "$(VALGRIND) --log-file=.build/leakcheck.log" || status=$$?; \
 	echo "== valgrind (.build/leakcheck.log)"; \
@@ -93,7 +146,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_ARGS ?=
 FUZZ_BIN := .build-fuzz/release/messenger-fuzz
 fuzz: deps
-	MESSENGER_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz \
+	MESSENGER_FUZZ=1 $(SWIFTPM) build -c release --scratch-path .build-fuzz \
 	  --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product messenger-fuzz
 	@mkdir -p fuzz-out/corpus fuzz-out/crashes
 	@status=0; $(FUZZ_BIN) fuzz-out/corpus Tests/FuzzCorpus -max_total_time=$(FUZZ_SECONDS) \
@@ -114,31 +167,54 @@ fuzz: deps
 # make check runs the same test at 128 MiB.
 FLOOD_BYTES ?= 1073741824
 flood: deps
-	$(SWIFT) build --build-tests
-	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+	$(SWIFTPM) build --build-tests
+	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFTPM) test --skip-build --filter FloodTests
 
-# The Maelstrom stand-in (Tests/Maelstrom: Python 3, standard library only; README "Testing
-# Maelstrom's workloads without Maelstrom"). maelstrom-local runs every workload with the settings
-# of the public "Gossip Glomers" challenges against the release binary and prints one table in
-# Maelstrom's terms (about 5 minutes); a workload the binary does not answer yet is skipped and
-# named. maelstrom-short: 5 nodes, 3 s each, every workload without and with partitions (make
-# check runs the same runs, and the self-tests, through swift test: MaelstromStandInTests).
-# standin-selftest: the stand-in's own tests (services, network, each checker on hand-made
-# histories and against correct and broken reference nodes), about 40 s.
+# The Maelstrom stand-in on every workload, Gossip Glomers settings: one table. The stand-in is
+# Tests/Maelstrom (Python 3, standard library only; README "Testing Maelstrom's workloads without
+# Maelstrom"); this runs the release binary with the settings of the public challenges and
+# prints availability, messages per operation, latencies and final reads in Maelstrom's terms
+# (about 5 minutes). A workload the binary does not answer yet is skipped and named.
+# STANDIN_ARGS go to Tests/Maelstrom/suite.py (e.g. -w broadcast, --keep, --seed 1).
 STANDIN_ARGS ?=
 maelstrom-local: build
 	python3 Tests/Maelstrom/suite.py --bin $(BIN) $(STANDIN_ARGS)
 
+# The stand-in in short runs: 5 nodes, 3 s each, every workload without and with partitions.
+# make check runs the same runs, and the self-tests, through swift test (MaelstromStandInTests).
 maelstrom-short: build
 	python3 Tests/Maelstrom/suite.py --bin $(BIN) --short $(STANDIN_ARGS)
 
+# The stand-in's own tests: services, network, each checker on hand-made histories, and runs
+# against correct and broken reference nodes (about 40 s).
 standin-selftest:
 	python3 Tests/Maelstrom/selftest.py
 
+# The JSON writer against python3's json.dumps, byte for byte, on DIFF_VALUES seeded random
+# values (1,000,000), then Python's text parsed back. make check runs the same test on 20,000.
+DIFF_VALUES ?= 1000000
+differential: deps
+	$(SWIFTPM) build --build-tests
+	MESSENGER_DIFF_VALUES=$(DIFF_VALUES) $(SWIFTPM) test --skip-build \
+	  --filter PythonDifferentialTests
+
+# The release binary as $(PREFIX)/bin/messenger, and beside it a link messenger-NAME for each
+# workload (so that Maelstrom's --bin needs no arguments).
 install: build
+	@$(MAKE) --no-print-directory install-files
+
+# What install copies and links, for any BIN: the names come from the binary itself
+# (--list-workloads), so the links cannot drift from its table of workloads.
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/messenger
+	@names=$$($(BIN) --list-workloads) || exit 1; \
+	for w in $$names; do \
+	  [ "$$w" = messenger ] && continue; \
+	  ln -sfn messenger $(DESTDIR)$(PREFIX)/bin/messenger-$$w || exit 1; \
+	  echo "ln -sfn messenger $(DESTDIR)$(PREFIX)/bin/messenger-$$w"; \
+	done
 
-# Needs nothing installed, so it does not depend on deps.
+# Removes what builds and runs leave behind. Needs nothing installed, so no deps.
 clean:
-	rm -rf .build .build-fuzz bench-out fuzz-out trace.out
+	rm -rf .build .build-fuzz bench-out demo-out fuzz-out trace.out

@@ -15,9 +15,6 @@ let package = Package(
   products: [
     .executable(name: "messenger", targets: ["messenger"])
   ],
-  dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
-  ],
   targets: [
     // libevent_core, through pkg-config; only EventLoop imports it.
     .systemLibrary(
@@ -40,11 +37,12 @@ let package = Package(
       swiftSettings: release),
     .executableTarget(
       name: "messenger",
-      dependencies: [
-        "EventLoop", "NodeRuntime", "Handlers", "Policy", "Wire",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: release
+      dependencies: ["EventLoop", "NodeRuntime", "Handlers", "Policy", "Wire"],
+      swiftSettings: release,
+      // Position-dependent: the loader then has none of the PIE's 15,600 relative relocations to
+      // read (366 KiB) and apply, which keeps about 0.4 MiB out of resident memory at startup.
+      // The libraries, heap and stack are still placed at random.
+      linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
     ),
     // Drives a Node on virtual time and captures what it writes: shared by the tests.
     .target(

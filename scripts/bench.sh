@@ -1,45 +1,55 @@
 #!/usr/bin/env bash
-# make bench: messenger against the C floor node (echo_libevent.c), interleaved, then an idle
-# check. Shared machines are noisy: read the ratio, not the absolute figures.
-#
-# Environment: RUNS (3), N (200000 echoes per run), SHARED (../shared from the repo root),
-# NODE (the release binary; set it, and LABEL, to bench another node), RELAYS (100000) and
-# CALLBACKS (1000000) for the RPC part, NO_BUILD=1 to skip the
-# swift build.
+# make bench: messenger against the C floor node (bench/floor.c), interleaved rounds through
+# pipes, callgrind instruction counts, startup and memory, the idle check, then the RPC machinery.
+# Busy machines make times noisy: quote the ratios and the instruction counts, not the times.
+# Needs nothing outside the repository. Every knob is an environment variable (README,
+# "Performance, measured"):
+#   RUNS (5) rounds of N (200000) echoes each; STARTS (50) runs of init alone for startup;
+#   CG_N (20000) echoes and CALLS (10000) relays under callgrind, SEED (1) of the mixed input;
+#   RELAYS (100000) and CALLBACKS (1000000) for the RPC part; NODE and LABEL to bench another
+#   node; NO_BUILD=1 to skip the builds; NO_CALLGRIND=1 to skip callgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-SHARED=${SHARED:-$root/../shared}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 N=${N:-200000}
+STARTS=${STARTS:-50}
 NODE=${NODE:-$root/.build/release/messenger}
 LABEL=${LABEL:-messenger}
 out=$root/bench-out
+floor=$root/.build/floor
 
-if [ ! -f "$SHARED/bench/echo_bench.py" ]; then
-  echo "bench: no $SHARED/bench/echo_bench.py (set SHARED to the shared directory)" >&2
-  exit 1
-fi
 if [ -z "${NO_BUILD:-}" ]; then
   swift build -c release --static-swift-stdlib
+  swift build -c release --product Bench >/dev/null
 fi
-mkdir -p "$out"
-OUT=$out sh "$SHARED/bench/build-anchors.sh" >/dev/null
-floor=$out/echo-libevent-raw
+mkdir -p "$out" "$root/.build"
+cc -O2 -Wall -Wextra -o "$floor" bench/floor.c $(pkg-config --cflags --libs libevent_core)
 rm -f "$out/echo.jsonl"
 
 # Interleaved, so that a noisy neighbour slows both nodes alike. A failed run is recorded (and
 # shown in the ok column), not fatal.
 for i in $(seq "$RUNS"); do
-  echo "== round $i of $RUNS"
-  python3 "$SHARED/bench/echo_bench.py" --n "$N" --label floor --json "$out/echo.jsonl" \
-    -- "$floor" || true
-  python3 "$SHARED/bench/echo_bench.py" --n "$N" --label "$LABEL" --json "$out/echo.jsonl" \
-    -- "$NODE" || true
+  echo "== round $i of $RUNS: $N echoes"
+  python3 scripts/echo_bench.py --n "$N" --label floor --json "$out/echo.jsonl" -- "$floor" || true
+  python3 scripts/echo_bench.py --n "$N" --label "$LABEL" --json "$out/echo.jsonl" -- "$NODE" \
+    || true
 done
-
+echo "== startup: $STARTS runs of init alone each"
+python3 scripts/echo_bench.py --starts "$STARTS" --label floor --json "$out/echo.jsonl" \
+  -- "$floor" || true
+python3 scripts/echo_bench.py --starts "$STARTS" --label "$LABEL" --json "$out/echo.jsonl" \
+  -- "$NODE" || true
 echo
 python3 scripts/bench_table.py "$out/echo.jsonl" floor
+
+if [ -z "${NO_CALLGRIND:-}" ]; then
+  echo
+  echo "== callgrind: instructions per message (init alone subtracted; profiles in bench-out/)"
+  python3 scripts/callgrind_bench.py --n "${CG_N:-20000}" --calls "${CALLS:-10000}" \
+    --seed "${SEED:-1}" --floor "$floor" --out "$out" -- "$NODE" || true
+fi
+
 echo
 python3 scripts/idle_check.py --seconds 2 -- "$NODE"
 
@@ -47,7 +57,4 @@ echo
 echo "== RPC: ${RELAYS:-100000} concurrent relays to a silent node, ${CALLBACKS:-1000000} pending callbacks"
 python3 scripts/bench_rpc.py --relays "${RELAYS:-100000}" --callbacks "${CALLBACKS:-1000000}" \
   -- "$NODE" --seed 1 || true
-if [ -z "${NO_BUILD:-}" ]; then
-  swift build -c release --product Bench >/dev/null
-fi
 "$root/.build/release/Bench"

@@ -12,7 +12,7 @@ allowed() {
     Handlers) echo "NodeRuntime Policy Wire" ;;
     EventLoop) echo "CLibevent Glibc NodeRuntime Policy" ;;
     Bench) echo "Policy Glibc" ;;
-    messenger) echo "EventLoop Handlers NodeRuntime Policy Wire ArgumentParser Glibc" ;;
+    messenger) echo "EventLoop Handlers NodeRuntime Policy Wire Glibc" ;;
     *) return 1 ;;
   esac
 }

@@ -274,23 +274,20 @@ public final class EventLoop {
     }
   }
 
-  /// Stdout's reader went away (or writing failed otherwise): stop. For EPIPE the machine's exit
-  /// summary is the one line that says so; any other error is an internal one, named here.
+  /// Stdout's reader went away (or writing failed otherwise): stop. The machine's exit summary
+  /// is the one line that says so; any error but EPIPE is an internal one, named with its text.
   private func outputClosed() {
     let code = outputErrno
     let name = errnoName(code)
-    if code != EPIPE {
-      StandardError.writeLine(
-        "messenger: write(stdout) failed (\(name): \(errnoText(code))), exiting")
-    }
-    finish(.outputClosed(name), status: code == EPIPE ? 0 : 70)
+    let detail = code == EPIPE ? name : "\(name): \(errnoText(code))"
+    finish(.outputClosed(detail), status: code == EPIPE ? 0 : 70)
   }
 
   /// Tells the machine why it stops, writes its last output, and breaks out of the loop.
   private func finish(_ reason: StopReason, status: Int32 = 0) {
     machine.stop(reason, at: Clock.read())
     flush()  // Discarded once stdout has failed.
-    if outputErrno != 0, reason != .outputClosed(errnoName(outputErrno)) {
+    if outputErrno != 0, !reason.isOutputClosed {
       StandardError.writeLine("messenger: stdout failed (\(errnoName(outputErrno))) while stopping")
     }
     self.status = status

@@ -7,6 +7,8 @@ extension Handlers {
     [
       "init": { node, msg throws(RPCError) in
         let id = try msg.string("node_id")
+        // The node's id is the `src` of all it writes: an empty one would make it unaddressable.
+        guard !id.isEmpty else { throw msg.malformed("field \"node_id\" must not be empty") }
         let ids = try msg.array("node_ids")
         var names: [String] = []
         names.reserveCapacity(ids.count)

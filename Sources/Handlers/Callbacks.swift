@@ -7,7 +7,7 @@ extension Handlers {
   static var callbacks: [String: Handler] {
     [
       "send_fire_forget": { node, msg throws(RPCError) in
-        let target = try msg.string("target")
+        let target = try Handlers.target(of: msg, on: node)
         let payload = try msg.object("payload")
         // Nobody awaits the reply: the callback only exists to be answered or reaped.
         try node.send(target, payload) { _, _ in }

@@ -8,7 +8,7 @@ extension Handlers {
   static var forwarding: [String: Handler] {
     [
       "proxy": { node, msg throws(RPCError) in
-        let target = try msg.string("target")
+        let target = try Handlers.target(of: msg, on: node)
         let inner = try msg.object("inner")
         // One attempt, and any reply is the result: an error 11 included.
         let plan = RetryPlan(
@@ -22,7 +22,7 @@ extension Handlers {
         }
       },
       "relay": { node, msg throws(RPCError) in
-        let target = try msg.string("target")
+        let target = try Handlers.target(of: msg, on: node)
         let payload = try msg.object("payload")
         let c = node.config
         let plan = RetryPlan(attempts: c.retryAttempts, timeout: c.rpcTimeout)
@@ -34,7 +34,7 @@ extension Handlers {
         }
       },
       "backoff_relay": { node, msg throws(RPCError) in
-        let target = try msg.string("target")
+        let target = try Handlers.target(of: msg, on: node)
         let payload = try msg.object("payload")
         let c = node.config
         let plan = RetryPlan(attempts: c.backoffAttempts, timeout: c.rpcTimeout, backoff: c.backoff)

@@ -26,6 +26,12 @@ public struct NodeConfig: Sendable {
   public var seed: UInt64 = 0
   /// The most verbose level logged (`--log-level`; `--trace` means `trace`).
   public var logLevel = LogLevel.info
+  /// The most lines a second of each event at info, warn and error (`--log-rate`); the rest are
+  /// counted and reported in one line a second. 0: no limit. Debug and trace are never limited.
+  public var logRate = 100
+  /// The workload the node runs (`--workload`, or the program's name `messenger-NAME`), for
+  /// the start line.
+  public var workload = "messenger"
   /// The version printed in the start line.
   public var version = "0.0.0"
 

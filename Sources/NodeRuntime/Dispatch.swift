@@ -20,11 +20,14 @@ extension Node {
     } catch {
       stats.malformed += 1
       log(.warn, "invalid envelope: \(error.reason)")
-      if let src = error.src, let id = error.msgID {
-        let body = errorBody(.malformedRequest, "invalid envelope: \(error.reason)", inReplyTo: id)
-        // Before init, answer as whoever it was addressed to, as for any request then.
-        emit(from: nodeID ?? error.dest ?? "", to: src, type: "error", built: body)
+      guard let src = error.src, let id = error.msgID else { return }
+      // Before init, answer as whoever it was addressed to, as for any request then; with no
+      // usable `dest` either, answer nothing rather than write a message from `""`.
+      guard let from = sender(dest: error.dest) else {
+        return log(.warn, "no reply to \(src): no node id yet and no usable dest to answer from")
       }
+      let body = errorBody(.malformedRequest, "invalid envelope: \(error.reason)", inReplyTo: id)
+      emit(from: from, to: src, type: "error", built: body)
       return
     }
     stats.received += 1
@@ -39,10 +42,15 @@ extension Node {
   }
 
   private func dispatch(_ message: Message) {
-    if nodeID == nil && message.type != "init" {
-      replyError(
-        to: message, RPCError(.temporarilyUnavailable, "node not initialized"), from: message.dest)
-      return
+    if nodeID == nil {
+      // Every reply before init goes out from `dest`: an empty one would be `"src": ""`.
+      guard !message.dest.isEmpty else {
+        return log(.warn, "ignored \(message.type) from \(message.src): empty dest before init")
+      }
+      if message.type != "init" {
+        let error = RPCError(.temporarilyUnavailable, "node not initialized")
+        return replyError(to: message, error, from: message.dest)
+      }
     }
     guard let handler = handlers[message.type] else {
       replyError(
@@ -54,6 +62,15 @@ extension Node {
     } catch {
       replyError(to: message, error)
     }
+  }
+
+  /// Who answers a message addressed to `dest`: this node once it has an id, before that the
+  /// `dest` itself when it is a non-empty string; nil means nobody (the node never writes a
+  /// message whose `src` is empty).
+  func sender(dest: String?) -> String? {
+    if let nodeID { return nodeID }
+    guard let dest, !dest.isEmpty else { return nil }
+    return dest
   }
 
   /// Registers this node's identity, from `init`.

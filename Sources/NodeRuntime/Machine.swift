@@ -36,8 +36,15 @@ public enum StopReason: Sendable, Equatable {
   case endOfInput
   /// SIGINT or SIGTERM arrived (the signal's name).
   case signal(String)
-  /// Writing to stdout failed because its reader went away (EPIPE), or another write error.
+  /// Writing to stdout failed because its reader went away (`EPIPE`), or another write error
+  /// (its errno's name and text, such as `ENOSPC: No space left on device`).
   case outputClosed(String)
+
+  /// True for `.outputClosed`.
+  public var isOutputClosed: Bool {
+    if case .outputClosed = self { return true }
+    return false
+  }
 
   /// True for `.signal`.
   public var isSignal: Bool {

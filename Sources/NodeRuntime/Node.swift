@@ -151,7 +151,8 @@ public final class Node: Machine {
     switch reason {
     case .endOfInput: why = "end of input"
     case .signal(let name): why = name
-    case .outputClosed(let detail): why = "stdout closed (\(detail))"
+    case .outputClosed(let detail):
+      why = detail == "EPIPE" ? "stdout closed (EPIPE)" : "stdout failed (\(detail))"
     }
     let s = stats
     // A closed stdout is reported by this line alone: at error level, so it always shows.

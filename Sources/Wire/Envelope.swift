@@ -74,11 +74,9 @@ public struct Envelope: Sendable, Equatable {
     return id
   }
 
-  /// The body's `in_reply_to`, or nil when it is absent or null: a body with one is a reply.
-  public var inReplyTo: JSON? {
-    guard let id = body["in_reply_to"], id != .null else { return nil }
-    return id
-  }
+  /// The body's `in_reply_to`, or nil when the key is absent: a body with the key is a reply,
+  /// whatever its value (`null` and strings included), and is never answered.
+  public var inReplyTo: JSON? { body["in_reply_to"] }
 }
 
 /// Why a JSON value is not a valid envelope, with what is known of its sender to answer it.

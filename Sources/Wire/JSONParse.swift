@@ -22,11 +22,11 @@ extension JSON {
     } catch {
       switch error {
       case .syntax(let at, let reason):
-        throw .at(at, in: bytes, base: 0, reason: reason)
+        throw .at(at, in: bytes, reason: reason)
       case .incomplete:
-        throw .at(bytes.count, in: bytes, base: 0, reason: "unexpected end of input")
+        throw .at(bytes.count, in: bytes, reason: "unexpected end of input")
       case .tooDeep(let at):
-        throw .at(at, in: bytes, base: 0, reason: "nesting deeper than \(maxDepth)")
+        throw .at(at, in: bytes, reason: "nesting deeper than \(maxDepth)")
       }
     }
   }

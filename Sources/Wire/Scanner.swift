@@ -1,6 +1,7 @@
 /// A resumable scanner that follows the JSON grammar byte by byte, without building values: it
-/// finds where a value that spans chunks ends, or its first syntax error, in one pass, and it
-/// walks through a value being discarded without keeping its bytes.
+/// finds where a value that spans lines or chunks ends, or its first syntax error, in one pass.
+/// It stops before a line that may end the value early (a `{` in the first column where a value
+/// may start, see `StreamParser`), and, scanning such a line, at the line's end.
 ///
 /// It checks structure, numbers, literals, escapes and control characters; UTF-8, surrogate
 /// pairs and number ranges are left to the full parse of the finished value.
@@ -20,31 +21,32 @@ struct Scanner {
     case complete(Int)
     /// A syntax error at this index.
     case error(Int, String)
-    /// The opening bracket at this index is too deep; scanning can go on after it, discarding.
+    /// The opening bracket at this index is too deep.
     case tooDeep(Int)
+    /// A `{` in the first column of a later line, where the grammar allows a value: the line
+    /// may be a whole message that ends this value. Scanning resumes at this index.
+    case candidate(Int)
   }
 
   var state = State.value
-  /// Container kinds, innermost last (true for an object), kept up to `stackMax` levels.
+  /// Container kinds, innermost last (true for an object).
   var stack: [Bool] = []
   var depth = 0
   let maxDepth: Int
-  let stackMax: Int
-  /// When discarding, depth is not limited.
-  var discarding = false
+  /// Whether the value must end on the line it starts on: a newline outside it is an error.
+  let singleLine: Bool
+  /// Whether the `{` it stopped at last was looked at and did not end the value: take it.
+  var candidateRejected = false
   var stringIsKey = false
   var count: UInt8 = 0
   var word: StaticString = Literals.null
-  /// Whether no byte but whitespace has been seen on the current line.
-  var lineFresh: Bool
 
-  init(maxDepth: Int, lineFresh: Bool) {
+  init(maxDepth: Int, singleLine: Bool = false) {
     self.maxDepth = maxDepth
-    self.stackMax = maxDepth + 64
-    self.lineFresh = lineFresh
+    self.singleLine = singleLine
   }
 
-  var inObject: Bool? { depth > stack.count ? nil : stack.last }
+  var inObject: Bool? { stack.last }
 
   /// Scans `p[i..<end]`; `i` is the index it stopped at.
   mutating func run(_ p: UnsafeRawBufferPointer, _ i: inout Int, _ end: Int) -> Outcome {
@@ -101,12 +103,18 @@ struct Scanner {
         break
       }
       if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A {
-        if b == 0x0A { lineFresh = true }
+        if b == 0x0A && singleLine { return .error(i, "end of line") }
         i += 1
         continue
       }
+      // `p[i - 1]` lies in the value: depth is at least 1, so the value began before `i`.
+      if b == UInt8(ascii: "{") && depth > 0 && p[i - 1] == 0x0A && !singleLine
+        && (state == .value || state == .arrayFirst)
+      {
+        if !candidateRejected { return .candidate(i) }
+        candidateRejected = false
+      }
       if let outcome = structural(b, &i) { return outcome }
-      lineFresh = false
     }
     return .needMore
   }
@@ -128,17 +136,14 @@ struct Scanner {
       state = .value
       i += 1
     case .afterValue:
-      let object = inObject
+      let object = inObject  // after a value, the scanner is inside a container
       if b == UInt8(ascii: ",") {
         state = object == true ? .key : .value
         i += 1
-      } else if b == UInt8(ascii: "}") && object != false
-        || b == UInt8(ascii: "]") && object != true
+      } else if b == UInt8(ascii: "}") && object == true
+        || b == UInt8(ascii: "]") && object == false
       {
         return close(&i)
-      } else if b == UInt8(ascii: ":") && object == nil {
-        state = .value
-        i += 1
       } else {
         let kind = object == false ? "',' or ']' in array" : "',' or '}' in object"
         return .error(i, "expected \(kind)")
@@ -152,15 +157,11 @@ struct Scanner {
   mutating func startValue(_ b: UInt8, _ i: inout Int) -> Outcome? {
     switch b {
     case UInt8(ascii: "{"), UInt8(ascii: "["):
-      let tooDeep = depth == maxDepth && !discarding
+      if depth == maxDepth { return .tooDeep(i) }
       depth += 1
-      if stack.count < stackMax { stack.append(b == UInt8(ascii: "{")) }
+      stack.append(b == UInt8(ascii: "{"))
       state = b == UInt8(ascii: "{") ? .objectFirst : .arrayFirst
       i += 1
-      if tooDeep {
-        discarding = true
-        return .tooDeep(i - 1)
-      }
     case UInt8(ascii: "\""):
       state = .string
       stringIsKey = false
@@ -188,7 +189,7 @@ struct Scanner {
   }
 
   mutating func close(_ i: inout Int) -> Outcome? {
-    if depth <= stack.count { stack.removeLast() }
+    stack.removeLast()
     depth -= 1
     i += 1
     return valueDone(i)

@@ -1,20 +1,29 @@
 /// Splits a byte stream of whitespace-separated JSON values into parsed values and reports of
-/// malformed input, chunk by chunk, in linear time and bounded memory.
+/// malformed input, chunk by chunk, in linear time and bounded memory; the events are the same
+/// however the stream is cut into chunks.
 ///
-/// A value that lies whole in a chunk is parsed straight from the chunk. A value that spans
-/// chunks is kept in a buffer and followed by a resumable `Scanner`, then parsed once when its
-/// end arrives. After a syntax error parsing resumes at the error byte if it is the first
-/// non-whitespace byte of its line (and not the start of the failed value), otherwise just after
-/// the next newline at or after the error. A value too large or too deep is reported once and
-/// discarded without buffering, tracking its structure to find its end.
+/// A value that lies whole in one line of a chunk is parsed straight from the chunk. A value
+/// that spans lines or chunks is kept in a buffer and followed by a resumable `Scanner`, then
+/// parsed once when its end arrives. The rules that keep one bad line from costing the next
+/// message (SPEC section 2):
+/// - a malformed value is reported once, at its first problem; parsing resumes where the
+///   value's structure ends or breaks: after a syntax error, at the error byte if it is the
+///   first non-whitespace byte of its line (the line before was cut), otherwise just after the
+///   next newline;
+/// - a value too large or too deep is reported once and discarded up to the end of the line
+///   where the limit was crossed;
+/// - a line that on its own is one complete object, its `{` in the first column, ends a value
+///   left unfinished by earlier lines: that value is reported, the line is read as a value.
+///   Indented lines never do, so pretty-printed input reads as before.
+///
+/// Problems carry their line and column, counted by a `LineCursor`.
 public struct StreamParser {
   enum Mode {
     /// Between values.
     case between
-    /// Inside a value that started at `buffer[0]`; the scanner has seen `scanned` of its bytes.
-    case scanning(Scanner, scanned: Int)
-    /// Inside a value being discarded.
-    case discarding(Scanner)
+    /// Inside a value that started at `buffer[0]`; the scanner has seen `scanned` of its bytes,
+    /// and stopped before `candidate`'s line while that line is being looked at.
+    case scanning(Scanner, scanned: Int, candidate: CutCandidate?)
     /// Skipping to just after the next newline.
     case skippingLine
   }
@@ -32,6 +41,8 @@ public struct StreamParser {
   var lineHasContent = false
   /// Whether the current value started its line (for the resume rule).
   var valueStartsLine = false
+  /// Lines and columns, for the reports.
+  var lines = LineCursor()
 
   /// Makes a parser that reports values larger than `maxValueBytes` or nested deeper than
   /// `maxDepth`.
@@ -50,6 +61,7 @@ public struct StreamParser {
     if bytes.isEmpty { return }
     if buffer.isEmpty {
       let keep = run(bytes, base: streamOffset, emit)
+      lines.release(bytes, base: streamOffset, keep: keep)  // before the bytes are gone
       if keep < bytes.count {
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[keep...]))
         bufferBase = streamOffset + keep
@@ -59,7 +71,11 @@ public struct StreamParser {
       let base = bufferBase
       var copy: [UInt8] = []
       swap(&copy, &buffer)  // so `run` may fill `buffer` again while reading `copy`
-      let keep = copy.withUnsafeBytes { run($0, base: base, emit) }
+      let keep = copy.withUnsafeBytes { p in
+        let keep = run(p, base: base, emit)
+        lines.release(p, base: base, keep: keep)
+        return keep
+      }
       precondition(buffer.isEmpty)
       if keep < copy.count {
         copy.removeSubrange(0..<keep)
@@ -75,6 +91,13 @@ public struct StreamParser {
 
   /// End of input: a trailing incomplete value is reported as malformed.
   public mutating func finish(_ emit: (ParseEvent) -> Void) {
+    if case .scanning(_, _, let candidate?) = mode, candidate.complete {
+      // The end of input ends the candidate's line too: an unterminated last line that is a
+      // whole object still ends the value before it.
+      withUnsafeBytes(of: UInt8(0x0A)) { feed($0, emit) }
+      streamOffset -= 1
+      if !buffer.isEmpty { buffer.removeLast() }  // that newline was never input
+    }
     if case .scanning = mode {
       buffer.withUnsafeBytes { p in
         var parser = ByteParser(p, from: 0, to: p.count, maxDepth: maxDepth, atEOF: true)
@@ -85,10 +108,10 @@ public struct StreamParser {
             emit(.value(v))
             return
           }
-          emit(.malformed(.at(parser.i, in: p, base: bufferBase, reason: "expected value")))
+          report(parser.i, p, bufferBase, "expected value", emit)
         } catch {
           let (at, reason) = describe(error, p)
-          emit(.malformed(.at(at, in: p, base: bufferBase, reason: reason)))
+          report(at, p, bufferBase, reason, emit)
         }
       }
     }
@@ -103,5 +126,13 @@ public struct StreamParser {
     case .incomplete: return (p.count, "unexpected end of input")
     case .tooDeep(let at): return (at, "nesting deeper than \(maxDepth)")
     }
+  }
+
+  /// Emits a report of `reason` at `p[index]` (`p[0]` at stream offset `base`).
+  mutating func report(
+    _ index: Int, _ p: UnsafeRawBufferPointer, _ base: Int, _ reason: String,
+    _ emit: (ParseEvent) -> Void
+  ) {
+    emit(.malformed(lines.locate(index, in: p, base: base, reason: reason)))
   }
 }

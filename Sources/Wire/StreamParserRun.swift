@@ -6,10 +6,13 @@ extension StreamParser {
   ) -> Int {
     var i = 0
     let end = p.count
+    // The end of the line the last in-place parse looked at: one search per line, however many
+    // values it holds.
+    var lineEnd = -1
     while i < end {
       switch mode {
       case .skippingLine:
-        while i < end && p[i] != 0x0A { i += 1 }
+        i = Newlines.first(p, from: i, to: end)
         if i == end { return end }
         i += 1
         lineHasContent = false
@@ -27,129 +30,84 @@ extension StreamParser {
         if i == end { return end }
         valueStartsLine = !lineHasContent
         lineHasContent = true
-        i = parseInPlace(p, from: i, base: base, emit)
-      case .scanning(var scanner, let scanned):
+        if lineEnd < i {
+          lineEnd = Newlines.first(p, from: i, to: end)
+          // Known to hold one newline, at its end: the line cursor need not count it again.
+          if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
+        }
+        i = parseInPlace(p, from: i, lineEnd: lineEnd, base: base, emit)
+      case .scanning(var scanner, let scanned, var candidate):
         mode = .between  // so the scanner's stack is not shared while it runs
         let s = i
-        var j = s + scanned
         let limit = end - s > maxValueBytes ? s + maxValueBytes : end
-        switch scanner.run(p, &j, limit) {
-        case .needMore:
-          guard limit < end else {
-            mode = .scanning(scanner, scanned: j - s)
+        if var c = candidate {
+          switch c.advance(p, valueStart: s, limit: limit) {
+          case .needMore where limit == end:
+            mode = .scanning(scanner, scanned: scanned, candidate: c)
             return s
-          }
-          if let (at, why) = earlierProblem(p, s, limit) {
-            i = fail(at: at, reason: why, start: s, p, base, emit)
+          case .cut:
+            i = cut(s, before: s + c.start, p, base, emit)
             continue
-          }
-          let reason = "value larger than \(maxValueBytes) bytes"
-          emit(.malformed(.at(s, in: p, base: base, reason: reason)))
-          scanner.discarding = true
-          mode = .discarding(scanner)
-          i = j
-        case .complete(let e):
-          var parser = ByteParser(p, from: s, to: e, maxDepth: maxDepth, atEOF: true)
-          do throws(ParseFailure) {
-            emit(.value(try parser.parseValue()))
-            i = e
-          } catch {
-            let (at, reason) = describe(error, p)
-            i = fail(at: at, reason: reason, start: s, p, base, emit)
-          }
-        case .error(let e, let reason):
-          let (at, why) = earlierProblem(p, s, e + 1) ?? (e, reason)
-          i = fail(at: at, reason: why, start: s, p, base, emit)
-        case .tooDeep(let e):
-          if let (at, why) = earlierProblem(p, s, e + 1) {
-            i = fail(at: at, reason: why, start: s, p, base, emit)
-            continue
-          }
-          emit(.malformed(.at(e, in: p, base: base, reason: "nesting deeper than \(maxDepth)")))
-          mode = .discarding(scanner)
-          i = j
-        }
-      case .discarding(var scanner):
-        mode = .between
-        switch scanner.run(p, &i, end) {
-        case .needMore:
-          mode = .discarding(scanner)
-          return end
-        case .complete(let e):
-          i = e
-        case .error(let e, _), .tooDeep(let e):
-          // Already reported: resume silently by the same rule as for a syntax error.
-          if scanner.lineFresh {
-            lineHasContent = false
-            i = e
-          } else {
-            mode = .skippingLine
-            i = e
+          case .needMore, .noCut:
+            scanner.candidateRejected = true
+            candidate = nil
           }
         }
+        guard let next = scan(&scanner, from: s, scanned: scanned, limit: limit, p, base, emit)
+        else { return s }
+        i = next
       }
     }
     return end
   }
 
-  /// Parses the value at `s` straight from `p` when it lies whole there; otherwise switches to
-  /// scanning from `s`. Returns where to go on.
-  mutating func parseInPlace(
-    _ p: UnsafeRawBufferPointer, from s: Int, base: Int, _ emit: (ParseEvent) -> Void
-  ) -> Int {
-    let limit = p.count - s > maxValueBytes ? s + maxValueBytes : p.count
-    var parser = ByteParser(p, from: s, to: limit, maxDepth: maxDepth, atEOF: false)
-    do throws(ParseFailure) {
-      emit(.value(try parser.parseValue()))
-      return parser.i
-    } catch {
-      switch error {
-      case .syntax(let at, let reason):
-        return fail(at: at, reason: reason, start: s, p, base, emit)
-      case .incomplete, .tooDeep:
-        mode = .scanning(Scanner(maxDepth: maxDepth, lineFresh: valueStartsLine), scanned: 0)
-        return s
+  /// Runs the scanner over the value that started at `s`, of which `scanned` bytes were seen,
+  /// and acts on what it finds: returns where to go on, in the mode it set, or nil when the
+  /// bytes ran out (the mode holds the scanner; the bytes from `s` must be kept).
+  ///
+  /// A malformed value is reported once, at its first problem (the full parse may find one the
+  /// scanner passed over: invalid UTF-8, a lone surrogate, a number out of range), and parsing
+  /// goes on from where the scanner stopped, never before: each byte is scanned once whatever
+  /// the problems, and chunking never changes what is reported.
+  mutating func scan(
+    _ scanner: inout Scanner, from s: Int, scanned: Int, limit: Int,
+    _ p: UnsafeRawBufferPointer, _ base: Int, _ emit: (ParseEvent) -> Void
+  ) -> Int? {
+    var j = s + scanned
+    switch scanner.run(p, &j, limit) {
+    case .needMore:
+      guard limit < p.count else {
+        mode = .scanning(scanner, scanned: j - s, candidate: nil)
+        return nil
       }
+      let (at, why) = earlierProblem(p, s, limit) ?? (s, "value larger than \(maxValueBytes) bytes")
+      report(at, p, base, why, emit)
+      mode = .skippingLine  // to the end of the line where the limit was crossed
+      return limit
+    case .candidate(let c):
+      let line = CutCandidate(start: c - s, maxDepth: maxDepth)
+      mode = .scanning(scanner, scanned: c - s, candidate: line)
+      return s  // the loop looks at the candidate's line next
+    case .complete(let e):
+      var parser = ByteParser(p, from: s, to: e, maxDepth: maxDepth, atEOF: true)
+      do throws(ParseFailure) {
+        emit(.value(try parser.parseValue()))
+        return e
+      } catch {
+        let (at, reason) = describe(error, p)
+        report(at, p, base, reason, emit)
+        mode = .skippingLine  // to the end of the line the value ends on
+        return e
+      }
+    case .error(let e, let reason):
+      let (at, why) = earlierProblem(p, s, e + 1) ?? (e, reason)
+      report(at, p, base, why, emit)
+      return resume(at: e, start: s, p)
+    case .tooDeep(let e):
+      let (at, why) = earlierProblem(p, s, e + 1) ?? (e, "nesting deeper than \(maxDepth)")
+      report(at, p, base, why, emit)
+      mode = .skippingLine  // to the end of the line where the limit was crossed
+      return e + 1
     }
-  }
-
-  /// The first problem the parser finds in `p[s..<end]`, which may come before the one the
-  /// scanner stopped at (invalid UTF-8, a lone surrogate, a number out of range are left to the
-  /// parser), so that chunking never changes which problem is reported.
-  func earlierProblem(_ p: UnsafeRawBufferPointer, _ s: Int, _ end: Int) -> (Int, String)? {
-    var parser = ByteParser(p, from: s, to: end, maxDepth: maxDepth, atEOF: false)
-    do throws(ParseFailure) {
-      _ = try parser.parseValue()
-    } catch {
-      if case .syntax(let a, let r) = error { return (a, r) }
-    }
-    return nil
-  }
-
-  /// Reports a problem at `e` in the value that started at `s`, and returns where to resume.
-  mutating func fail(
-    at e: Int, reason: String, start s: Int, _ p: UnsafeRawBufferPointer, _ base: Int,
-    _ emit: (ParseEvent) -> Void
-  ) -> Int {
-    emit(.malformed(.at(e, in: p, base: base, reason: reason)))
-    mode = .between
-    if e > s && firstOnLine(e, s, p) {
-      lineHasContent = false
-      return e
-    }
-    mode = .skippingLine
-    return e
-  }
-
-  /// Whether only whitespace precedes the byte at `e` on its line (the value began at `s`).
-  func firstOnLine(_ e: Int, _ s: Int, _ p: UnsafeRawBufferPointer) -> Bool {
-    var k = e - 1
-    while k >= s {
-      let b = p[k]
-      if b == 0x0A { return true }
-      if b != 0x20 && b != 0x09 && b != 0x0D { return false }
-      k -= 1
-    }
-    return valueStartsLine
   }
 }

@@ -1,90 +1,7 @@
 // messenger: a Maelstrom node. This file reads the command line and wires the parts together.
-import ArgumentParser
 import EventLoop
 import Glibc
-import Handlers
 import NodeRuntime
-import Policy
-
-/// The command line: one option per setting of `NodeConfig`.
-struct Options: ParsableArguments {
-  @Option(name: .customLong("rpc-timeout-ms"), help: "How long each relay attempt waits.")
-  var rpcTimeoutMs: Int64 = 500
-  @Option(name: .customLong("retry-attempts"), help: "Attempts a relay makes.")
-  var retryAttempts = 3
-  @Option(name: .customLong("proxy-timeout-ms"), help: "How long a proxy waits for its reply.")
-  var proxyTimeoutMs: Int64 = 1000
-  @Option(name: .customLong("backoff-base-ms"), help: "Backoff before the second attempt.")
-  var backoffBaseMs: Int64 = 100
-  @Option(name: .customLong("backoff-max-ms"), help: "Cap on one backoff wait.")
-  var backoffMaxMs: Int64 = 2000
-  @Option(name: .customLong("backoff-jitter"), help: "Random extra wait, as a fraction of it.")
-  var backoffJitter = 0.1
-  @Option(name: .customLong("backoff-attempts"), help: "Attempts a backoff_relay makes.")
-  var backoffAttempts = 5
-  @Option(name: .customLong("reap-threshold-ms"), help: "Age at which callbacks are reaped.")
-  var reapThresholdMs: Int64 = 2000
-  @Option(name: .customLong("reap-interval-ms"), help: "Period of the reaper's passes.")
-  var reapIntervalMs: Int64 = 500
-  @Option(name: .customLong("max-pending"), help: "Most callbacks pending at once.")
-  var maxPending = 1_000_000
-  @Option(name: .customLong("max-message-bytes"), help: "Largest JSON value accepted.")
-  var maxMessageBytes = 16 * 1024 * 1024
-  @Option(help: "Seed of the node's generator (random when absent; logged at start).")
-  var seed: UInt64?
-  @Option(name: .customLong("log-level"), help: "error, warn, info, debug or trace.")
-  var logLevel = "info"
-  @Flag(help: "Log every message in and out (the same as --log-level trace).")
-  var trace = false
-  @Flag(help: "Print the version and exit.")
-  var version = false
-
-  /// The longest duration any flag takes: one day, so nanosecond arithmetic never overflows.
-  static let dayMs: Int64 = 86_400_000
-
-  mutating func validate() throws {
-    func check(_ ok: Bool, _ flag: String, _ rule: String) throws {
-      if !ok { throw ValidationError("\(flag) must be \(rule)") }
-    }
-    let ms = "an integer from 1 to \(Options.dayMs) (milliseconds)"
-    try check((1...Options.dayMs).contains(rpcTimeoutMs), "--rpc-timeout-ms", ms)
-    try check((1...Options.dayMs).contains(proxyTimeoutMs), "--proxy-timeout-ms", ms)
-    try check((1...Options.dayMs).contains(backoffBaseMs), "--backoff-base-ms", ms)
-    try check((1...Options.dayMs).contains(backoffMaxMs), "--backoff-max-ms", ms)
-    try check((1...Options.dayMs).contains(reapThresholdMs), "--reap-threshold-ms", ms)
-    try check((1...Options.dayMs).contains(reapIntervalMs), "--reap-interval-ms", ms)
-    try check((1...1000).contains(retryAttempts), "--retry-attempts", "from 1 to 1000")
-    try check((1...1000).contains(backoffAttempts), "--backoff-attempts", "from 1 to 1000")
-    try check(
-      backoffJitter.isFinite && (0...10).contains(backoffJitter), "--backoff-jitter",
-      "a number from 0 to 10")
-    try check(maxPending >= 1, "--max-pending", "at least 1")
-    try check(
-      (64...(1 << 40)).contains(maxMessageBytes), "--max-message-bytes", "from 64 to 2^40")
-    try check(
-      LogLevel(name: logLevel) != nil, "--log-level", "one of error, warn, info, debug, trace")
-  }
-
-  /// The node's settings, from the flags.
-  func config(version: String) -> NodeConfig {
-    var c = NodeConfig()
-    c.rpcTimeout = .milliseconds(rpcTimeoutMs)
-    c.retryAttempts = retryAttempts
-    c.proxyTimeout = .milliseconds(proxyTimeoutMs)
-    c.backoff = Backoff(
-      base: .milliseconds(backoffBaseMs), max: .milliseconds(backoffMaxMs), jitter: backoffJitter)
-    c.backoffAttempts = backoffAttempts
-    c.reapThreshold = .milliseconds(reapThresholdMs)
-    c.reapInterval = .milliseconds(reapIntervalMs)
-    c.maxPending = maxPending
-    c.maxMessageBytes = maxMessageBytes
-    // The one place randomness is chosen; the seed is logged in the start line.
-    c.seed = seed ?? UInt64.random(in: 0...UInt64.max)
-    c.logLevel = trace ? .trace : LogLevel(name: logLevel) ?? .info
-    c.version = version
-    return c
-  }
-}
 
 /// Writes one line to stderr with a single write(2).
 func complain(_ line: String) {
@@ -94,26 +11,37 @@ func complain(_ line: String) {
 
 let version = "0.1.0"
 let options: Options
+let workload: Workload
 do {
-  options = try Options.parse()
+  options = try Options.parse(CommandLine.arguments.dropFirst())
+  workload = try Workload.chosen(
+    flag: options.workload, programPath: CommandLine.arguments.first ?? "messenger")
 } catch {
-  if Options.exitCode(for: error) == .success {
-    print(Options.fullMessage(for: error))
-    exit(0)
-  }
   // One line naming the flag, and the usage exit status.
-  complain(
-    "messenger: \(Options.message(for: error).split(separator: "\n").joined(separator: " "))")
+  complain("messenger: \(error.message)")
   exit(64)
 }
-if options.version {
+switch options.action {
+case .run: break
+case .help:
+  print(helpText(version: version), terminator: "")
+  exit(0)
+case .version:
   print("messenger \(version)")
+  exit(0)
+case .listWorkloads:
+  for w in Workload.all { print(w.name) }
   exit(0)
 }
 
-let config = options.config(version: version)
+var config = options.config
+// The one place randomness is chosen; the seed is logged in the start line.
+config.seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
+config.logLevel = options.trace ? .trace : options.logLevel
+config.workload = workload.name
+config.version = version
 let logger = Logger(level: config.logLevel) { StandardError.write($0) }
-let node = Node(config: config, handlers: Handlers.all, logger: logger, at: Clock.read())
+let node = Node(config: config, handlers: workload.handlers(), logger: logger, at: Clock.read())
 node.preciseClock = { Clock.read().monotonic }
 do {
   let loop = try EventLoop(machine: node)

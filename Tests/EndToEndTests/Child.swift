@@ -11,7 +11,7 @@ let messengerPath: String = {
 
 /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which the Glibc module
 /// does not export, looked up by name.
-private let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
   guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
     preconditionFailure("glibc 2.34 or later is needed: no posix_spawn_file_actions_addclosefrom_np")
   }

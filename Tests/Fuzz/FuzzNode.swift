@@ -57,6 +57,7 @@ struct FuzzRun {
     var cuts = [0, input.count]
     for i in 0..<3 { cuts.append(Int((hash >> (8 + 16 * UInt64(i))) & 0xffff) % (input.count + 1)) }
     cuts.sort()
+    FuzzRun.checkChunking(input, cuts)
     for (i, (from, to)) in zip(cuts, cuts.dropFirst()).enumerated() {
       feed(UnsafeRawBufferPointer(rebasing: input[from..<to]))
       // 0, 1, 300 or 700 ms: inside and past the RPC timeout between chunks.
@@ -121,13 +122,35 @@ struct FuzzRun {
     } catch {
       preconditionFailure("output line does not parse: \(error) in \(text)")
     }
-    guard let top = value.objectValue, top["src"]?.stringValue != nil,
+    guard let top = value.objectValue, let src = top["src"]?.stringValue, !src.isEmpty,
       top["dest"]?.stringValue != nil, let body = top["body"]?.objectValue
-    else { preconditionFailure("output line is not an envelope: \(text)") }
+    else { preconditionFailure("output line is not an envelope from a named node: \(text)") }
     guard let id = body["msg_id"]?.intValue, id > lastMsgID else {
       preconditionFailure("msg_id missing or not increasing after \(lastMsgID): \(text)")
     }
     lastMsgID = id
     precondition(value.pythonText == text, "prints differently once parsed: \(text)")
+  }
+
+  /// The stream parser's events do not depend on where chunks end: the whole input at once and
+  /// in the run's chunks give the same values and problems (offset, line, column, reason).
+  static func checkChunking(_ input: UnsafeRawBufferPointer, _ cuts: [Int]) {
+    func events(_ cuts: [Int]) -> [String] {
+      var parser = StreamParser(maxValueBytes: 2048)
+      var out: [String] = []
+      for (from, to) in zip(cuts, cuts.dropFirst()) {
+        parser.feed(UnsafeRawBufferPointer(rebasing: input[from..<to])) { out.append(text($0)) }
+      }
+      parser.finish { out.append(text($0)) }
+      return out
+    }
+    func text(_ event: ParseEvent) -> String {
+      switch event {
+      case .value(let v): return v.pythonText
+      case .malformed(let m): return "\(m.offset) \(m.line):\(m.column) \(m.reason)"
+      }
+    }
+    let whole = events([0, input.count])
+    precondition(events(cuts) == whole, "chunking changed the events: \(cuts)")
   }
 }

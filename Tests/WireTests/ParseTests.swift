@@ -138,8 +138,8 @@ struct ParseTests {
   }
 
   @Test func descriptionIsOneLine() {
-    let e = MalformedInput(offset: 3, reason: "expected value", excerpt: "ab")
-    #expect(e.description == #"expected value at byte 3 near "ab""#)
+    let e = MalformedInput(offset: 3, line: 2, column: 1, reason: "expected value", excerpt: "ab")
+    #expect(e.description == #"expected value at line 2 column 1 (byte 3) near "ab""#)
   }
 }
 

@@ -46,15 +46,6 @@ struct StreamParserTests {
       {"ok": 5}
       42
       """
-    // Excerpts hold the bytes at hand, which depend on the chunks; offsets and reasons do not.
-    func summary(_ events: [ParseEvent]) -> [String] {
-      events.map {
-        switch $0 {
-        case .value(let v): return v.pythonText
-        case .malformed(let m): return "\(m.offset) \(m.reason)"
-        }
-      }
-    }
     let whole = summary(events(text))
     #expect(values(events(text)).count == 6)
     for cut in 0...text.utf8.count {
@@ -99,12 +90,14 @@ struct StreamParserTests {
     }
   }
 
-  @Test func offsetsCountFromTheStartOfTheStream() {
+  @Test func offsetsLinesAndColumnsCountFromTheStartOfTheStream() {
     let text = "{\"a\": 1}\n{\"b\": x}\n"
-    #expect(problems(events(text)).first?.excerpt == #"{\"a\": 1}\x0a{\"b\": x}\x0a"#)
-    let got = events(text, cuts: [3, 12])
-    #expect(problems(got).map(\.offset) == [15])
-    #expect(problems(got).first?.excerpt == #"{\"b\": x}\x0a"#)
+    for cuts in [[], [3, 12], [15]] {
+      let got = problems(events(text, cuts: cuts))
+      #expect(got.map(\.offset) == [15])
+      #expect(got.map(\.line) == [2] && got.map(\.column) == [7])
+      #expect(got.first?.excerpt == #"{\"b\": x}"#, "cuts \(cuts)")
+    }
   }
 
   @Test func aTrailingIncompleteValueIsOneMalformedEvent() {

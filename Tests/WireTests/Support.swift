@@ -35,6 +35,17 @@ func problems(_ events: [ParseEvent]) -> [MalformedInput] {
   events.compactMap { if case .malformed(let m) = $0 { m } else { nil } }
 }
 
+/// Values as Python prints them; problems as offset, line, column and reason: what must not
+/// depend on chunking (an excerpt stops early when the bytes after its problem had not arrived).
+func summary(_ events: [ParseEvent]) -> [String] {
+  events.map {
+    switch $0 {
+    case .value(let v): return v.pythonText
+    case .malformed(let m): return "\(m.offset) \(m.line):\(m.column) \(m.reason)"
+    }
+  }
+}
+
 /// `JSON.parse`, or nil when it throws.
 func parsed(_ text: String) -> JSON? { try? JSON.parse(text) }
 

@@ -1,0 +1,52 @@
+// The workloads the node can run, in one table: `--workload NAME`, the program name
+// `messenger-NAME`, `--help` and `--list-workloads` (which `make install` reads to make its
+// links) all look here, so they cannot drift apart.
+import Handlers
+import NodeRuntime
+
+/// A workload: its name, a few words for `--help`, and the handlers it installs.
+struct Workload {
+  /// The name `--workload` takes and `messenger-NAME` carries.
+  let name: String
+  /// What it answers, for `--help`.
+  let summary: String
+  /// Its request handlers by message type; built only for the workload that runs.
+  let handlers: () -> [String: Handler]
+
+  /// Every workload, the default first.
+  static var all: [Workload] {
+    [
+      Workload(
+        name: "messenger",
+        summary:
+          "every message of \"The Messenger\" track (echo, relay, proxy, backoff_relay, ...)",
+        handlers: { Handlers.all }),
+      Workload(
+        name: "echo", summary: "Maelstrom's echo workload: init and echo",
+        handlers: { Handlers.all.filter { $0.key == "init" || $0.key == "echo" } }),
+    ]
+  }
+
+  /// The names, comma-separated, for error lines.
+  static var names: String { all.map(\.name).joined(separator: ", ") }
+
+  /// The workload called `name`, or nil.
+  static func named(_ name: some StringProtocol) -> Workload? { all.first { $0.name == name } }
+
+  /// The workload `--workload` names; else the one the program's name `messenger-NAME` names
+  /// (`programPath` is `argv[0]`, a path or a bare name); else `messenger`.
+  static func chosen(flag: String?, programPath: String) throws(UsageError) -> Workload {
+    // `--workload` was checked when it was read.
+    if let flag, let w = named(flag) { return w }
+    let program = programPath.split(separator: "/").last ?? ""
+    let prefix = "messenger-"
+    guard program.hasPrefix(prefix) else { return all[0] }
+    let name = program.dropFirst(prefix.count)
+    guard let w = named(name) else {
+      throw UsageError(
+        "--workload: the program's name \(quoted(program)) names no workload (messenger-NAME"
+          + " runs NAME, one of \(names); or give --workload NAME)")
+    }
+    return w
+  }
+}
