@@ -186,7 +186,7 @@ maelstrom-short: build
 	python3 Tests/Maelstrom/suite.py --bin $(BIN) --short $(STANDIN_ARGS)
 
 # The stand-in's own tests: services, network, each checker on hand-made histories, and runs
-# against correct and broken reference nodes (about 40 s).
+# against correct and broken reference nodes (about a minute).
 standin-selftest:
 	python3 Tests/Maelstrom/selftest.py
 

@@ -351,7 +351,7 @@ class ReferenceNodeRuns(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         jobs = {}
-        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             for w, fault in FAULTS.items():
                 jobs[(w, None, False)] = pool.submit(run_ref, w)
                 jobs[(w, None, True)] = pool.submit(run_ref, w, partition=True)
