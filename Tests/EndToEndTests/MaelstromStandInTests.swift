@@ -1,0 +1,116 @@
+import Glibc
+import Testing
+
+/// Runs the Maelstrom stand-in (Tests/Maelstrom, Python 3) from the tests: its own self-tests,
+/// then each workload against the built binary in short runs, without and with partitions.
+enum StandIn {
+  /// Tests/Maelstrom in this checkout, found from this file's path.
+  static let directory: String = {
+    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(2)  // EndToEndTests/MaelstromStandInTests.swift
+    return parts.joined(separator: "/") + "/Maelstrom"
+  }()
+
+  /// Whether python3 runs at all; without it every stand-in test is skipped.
+  static let pythonRuns = system("python3 -c 'import json' >/dev/null 2>&1") == 0
+
+  /// Runs `python3 Tests/Maelstrom/<script> <args>`: its exit status and what it printed.
+  static func python(_ script: String, _ args: [String]) -> (status: Int32, output: String) {
+    let quoted = ([directory + "/" + script] + args).map { "'\($0)'" }.joined(separator: " ")
+    guard let pipe = popen("python3 \(quoted) 2>&1", "r") else { return (-1, "popen failed") }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 14)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, pipe) }
+      if n <= 0 { break }
+      out.append(contentsOf: chunk[0..<n])
+    }
+    let status = pclose(pipe)
+    let code: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : -1
+    return (code, String(decoding: out, as: UTF8.self))
+  }
+
+  /// Whether the built messenger answers `workload` (as `messenger-NAME`, `--workload NAME`,
+  /// or for echo plain `messenger`).
+  static func answers(_ workload: String) -> Bool {
+    python("suite.py", ["--bin", messengerPath, "--probe", workload]).status == 0
+  }
+
+  /// One short run of `workload` against the built messenger: the suite's exit status and table.
+  static func run(_ workload: String, partitions: Bool) -> (status: Int32, output: String) {
+    python(
+      "suite.py",
+      ["--bin", messengerPath, "--short", "-w", workload, "--nemesis", partitions ? "partition" : "none"])
+  }
+}
+
+/// One run at a time: each starts five nodes, and the machine running the tests may be small.
+@Suite(.serialized) struct MaelstromStandInTests {
+  @Test(.enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"))
+  func theStandInsCheckersPassCorrectReferenceNodesAndFailBrokenOnes() {
+    let (status, output) = StandIn.python("selftest.py", [])
+    #expect(status == 0, "\(output)")
+  }
+
+  @Test(
+    .enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"),
+    .enabled(if: StandIn.answers("echo"), "messenger does not answer echo"), arguments: [false, true])
+  func echoPassesTheStandIn(partitions: Bool) {
+    let (status, output) = StandIn.run("echo", partitions: partitions)
+    #expect(status == 0, "\(output)")
+  }
+
+  @Test(
+    .enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"),
+    .enabled(if: StandIn.answers("unique-ids"), "messenger does not answer unique-ids yet"),
+    arguments: [false, true])
+  func uniqueIdsPassesTheStandIn(partitions: Bool) {
+    let (status, output) = StandIn.run("unique-ids", partitions: partitions)
+    #expect(status == 0, "\(output)")
+  }
+
+  @Test(
+    .enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"),
+    .enabled(if: StandIn.answers("broadcast"), "messenger does not answer broadcast yet"),
+    arguments: [false, true])
+  func broadcastPassesTheStandIn(partitions: Bool) {
+    let (status, output) = StandIn.run("broadcast", partitions: partitions)
+    #expect(status == 0, "\(output)")
+  }
+
+  @Test(
+    .enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"),
+    .enabled(if: StandIn.answers("g-set"), "messenger does not answer g-set yet"),
+    arguments: [false, true])
+  func gSetPassesTheStandIn(partitions: Bool) {
+    let (status, output) = StandIn.run("g-set", partitions: partitions)
+    #expect(status == 0, "\(output)")
+  }
+
+  @Test(
+    .enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"),
+    .enabled(if: StandIn.answers("g-counter"), "messenger does not answer g-counter yet"),
+    arguments: [false, true])
+  func gCounterPassesTheStandIn(partitions: Bool) {
+    let (status, output) = StandIn.run("g-counter", partitions: partitions)
+    #expect(status == 0, "\(output)")
+  }
+
+  @Test(
+    .enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"),
+    .enabled(if: StandIn.answers("pn-counter"), "messenger does not answer pn-counter yet"),
+    arguments: [false, true])
+  func pnCounterPassesTheStandIn(partitions: Bool) {
+    let (status, output) = StandIn.run("pn-counter", partitions: partitions)
+    #expect(status == 0, "\(output)")
+  }
+
+  @Test(
+    .enabled(if: StandIn.pythonRuns, "python3 is needed to run the Maelstrom stand-in"),
+    .enabled(if: StandIn.answers("kafka"), "messenger does not answer kafka yet"),
+    arguments: [false, true])
+  func kafkaPassesTheStandIn(partitions: Bool) {
+    let (status, output) = StandIn.run("kafka", partitions: partitions)
+    #expect(status == 0, "\(output)")
+  }
+}
