@@ -21,6 +21,11 @@ struct ByteParser {
   var scratch: [UInt8] = []
   /// Whether the last string parsed had an escape (so its bytes in `p` are not its UTF-8).
   var lastStringEscaped = false
+  /// Where the keys of the objects being skipped begin (see `skipObject`); lent by the caller so
+  /// its capacity is reused.
+  var keyStarts: [Int] = []
+  /// `RepeatDepth` bits: the depths at which `skipValue` met an object whose keys may repeat.
+  var repeats: UInt8 = 0
 
   init(_ p: UnsafeRawBufferPointer, from i: Int, to end: Int, maxDepth: Int, atEOF: Bool) {
     self.p = p

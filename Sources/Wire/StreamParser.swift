@@ -32,6 +32,8 @@ public struct StreamParser {
   var lineHasContent = false
   /// Whether the current value started its line (for the resume rule).
   var valueStartsLine = false
+  /// Lent to each validation of a `MessageView`, so its capacity is reused.
+  var keyScratch: [Int] = []
 
   /// Makes a parser that reports values larger than `maxValueBytes` or nested deeper than
   /// `maxDepth`.
@@ -47,9 +49,20 @@ public struct StreamParser {
   /// Feeds a chunk (it may end mid-value); emits each complete top-level value or problem, in
   /// order.
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (ParseEvent) -> Void) {
+    feed(bytes, views: nil, emit)
+  }
+
+  /// Feeds a chunk as `feed(_:_:)` does, but offers each complete value first to `views` as a
+  /// `MessageView` over its bytes, with no tree built; when `views` returns false (it did not
+  /// take the message), the value is parsed and emitted as usual. Input that fails validation
+  /// always goes the usual way, so malformed input is reported exactly as by `feed(_:_:)`.
+  public mutating func feed(
+    _ bytes: UnsafeRawBufferPointer, views: ((MessageView) -> Bool)?,
+    _ emit: (ParseEvent) -> Void
+  ) {
     if bytes.isEmpty { return }
     if buffer.isEmpty {
-      let keep = run(bytes, base: streamOffset, emit)
+      let keep = run(bytes, base: streamOffset, views, emit)
       if keep < bytes.count {
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[keep...]))
         bufferBase = streamOffset + keep
@@ -59,7 +72,7 @@ public struct StreamParser {
       let base = bufferBase
       var copy: [UInt8] = []
       swap(&copy, &buffer)  // so `run` may fill `buffer` again while reading `copy`
-      let keep = copy.withUnsafeBytes { run($0, base: base, emit) }
+      let keep = copy.withUnsafeBytes { run($0, base: base, views, emit) }
       precondition(buffer.isEmpty)
       if keep < copy.count {
         copy.removeSubrange(0..<keep)

@@ -2,7 +2,8 @@ extension StreamParser {
   /// Consumes what it can of `p` (whose first byte is at stream offset `base`) and returns the
   /// index from which the bytes must be kept for the next chunk (`p.count` when none).
   mutating func run(
-    _ p: UnsafeRawBufferPointer, base: Int, _ emit: (ParseEvent) -> Void
+    _ p: UnsafeRawBufferPointer, base: Int, _ views: ((MessageView) -> Bool)?,
+    _ emit: (ParseEvent) -> Void
   ) -> Int {
     var i = 0
     let end = p.count
@@ -27,7 +28,11 @@ extension StreamParser {
         if i == end { return end }
         valueStartsLine = !lineHasContent
         lineHasContent = true
-        i = parseInPlace(p, from: i, base: base, emit)
+        if let views, let e = offer(p, from: i, to: p.count, atEOF: false, views, emit) {
+          i = e
+        } else {
+          i = parseInPlace(p, from: i, base: base, emit)
+        }
       case .scanning(var scanner, let scanned):
         mode = .between  // so the scanner's stack is not shared while it runs
         let s = i
@@ -49,6 +54,10 @@ extension StreamParser {
           mode = .discarding(scanner)
           i = j
         case .complete(let e):
+          if let views, let after = offer(p, from: s, to: e, atEOF: true, views, emit) {
+            i = after
+            continue
+          }
           var parser = ByteParser(p, from: s, to: e, maxDepth: maxDepth, atEOF: true)
           do throws(ParseFailure) {
             emit(.value(try parser.parseValue()))
@@ -90,6 +99,34 @@ extension StreamParser {
       }
     }
     return end
+  }
+
+  /// Validates the value at `s` as a `MessageView` and offers it to `views`; parses and emits it
+  /// if `views` does not take it. Returns where to go on, or nil when the value is not valid
+  /// and whole before `end` (the caller then goes the usual way, which reports the problem).
+  mutating func offer(
+    _ p: UnsafeRawBufferPointer, from s: Int, to end: Int, atEOF: Bool,
+    _ views: (MessageView) -> Bool, _ emit: (ParseEvent) -> Void
+  ) -> Int? {
+    let limit = end - s > maxValueBytes ? s + maxValueBytes : end
+    var parser = ByteParser(p, from: s, to: limit, maxDepth: maxDepth, atEOF: atEOF)
+    swap(&parser.keyStarts, &keyScratch)
+    defer { swap(&parser.keyStarts, &keyScratch) }
+    let view: MessageView
+    do throws(ParseFailure) {
+      view = try MessageView(parsing: &parser)
+    } catch {
+      return nil
+    }
+    if !views(view) {
+      var tree = ByteParser(p, from: s, to: parser.i, maxDepth: maxDepth, atEOF: true)
+      do throws(ParseFailure) {
+        emit(.value(try tree.parseValue()))
+      } catch {
+        preconditionFailure("a validated value failed to parse: \(error)")
+      }
+    }
+    return parser.i
   }
 
   /// Parses the value at `s` straight from `p` when it lies whole there; otherwise switches to
