@@ -9,7 +9,8 @@ BIN := .build/release/messenger
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
-.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
+.PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood diff \
+  install \
   clean
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
@@ -116,6 +117,13 @@ FLOOD_BYTES ?= 1073741824
 flood: deps
 	$(SWIFT) build --build-tests
 	MESSENGER_FLOOD_BYTES=$(FLOOD_BYTES) $(SWIFT) test --skip-build --filter FloodTests
+
+# The transcoder's differential test against python3's json on DIFF_COUNT seeded values
+# (1,000,000; make check runs 20,000).
+DIFF_COUNT ?= 1000000
+diff: deps
+	$(SWIFT) build --build-tests
+	MESSENGER_DIFF_COUNT=$(DIFF_COUNT) $(SWIFT) test --skip-build --filter TranscoderPythonTests
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

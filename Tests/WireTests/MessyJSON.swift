@@ -8,6 +8,8 @@ import Policy
 /// real one. Python's `json.loads` reads the text back as the same value.
 struct MessyJSON {
   var rng: SplitMix64
+  /// Whether whitespace may include newlines (not for line-by-line readers).
+  var newlines = true
 
   mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
 
@@ -21,7 +23,7 @@ struct MessyJSON {
 
   mutating func space(_ out: inout String) {
     guard chance(3) else { return }
-    out += [" ", "\n", "\t", "\r\n", "  "][int(5)]
+    out += [" ", "\t", "  ", "\r", "\n", "\r\n"][int(newlines ? 6 : 4)]
   }
 
   mutating func write(_ v: JSON, to out: inout String, junk: inout RandomJSON) {
