@@ -27,11 +27,30 @@ extension Node {
       }
       return
     }
-    stats.received += 1
-    let message = Message(envelope, receivedAt: now)
-    if let receiveTap { receiveTap(self, message) }
     if logger.enabled(.trace) { log(.trace, "recv", value.pythonText) }
-    if let inReplyTo = envelope.inReplyTo {
+    received(Message(envelope, receivedAt: now), inReplyTo: envelope.inReplyTo)
+  }
+
+  /// Takes a complete message read lazily from its bytes, with no tree: the fast path. Returns
+  /// false, so that it goes the tree's way, unless it is a plain envelope (anything else needs
+  /// the tree's error replies). Its bytes are copied into `incoming`, which is reused unless a
+  /// handler kept the last message or one of its values.
+  func take(_ view: MessageView) -> Bool {
+    guard view.isPlainEnvelope else { return false }
+    if !isKnownUniquelyReferenced(&incoming) || !incoming.isModest { incoming = RawMessage() }
+    incoming.load(view)
+    let message = Message(raw: incoming, receivedAt: now)
+    if logger.enabled(.trace) { log(.trace, "recv", message.rawText ?? "") }
+    received(message, inReplyTo: message.rawInReplyTo)
+    return true
+  }
+
+  /// Counts a valid message, shows it to the receive tap, then hands a reply (a body with a
+  /// non-null `in_reply_to`) to its call and a request to its handler.
+  private func received(_ message: Message, inReplyTo: JSON?) {
+    stats.received += 1
+    if let receiveTap { receiveTap(self, message) }
+    if let inReplyTo {
       deliverReply(message, inReplyTo: inReplyTo)
     } else {
       dispatch(message)

@@ -40,6 +40,8 @@ public final class Node {
   var initHooks: [(Node) throws -> Void] = []
   var parser: StreamParser
   var output: [UInt8] = []
+  /// The copy of the message being handled on the fast path; reused while nothing keeps it.
+  var incoming = RawMessage()
   var nextMsgID = 0
   var inputEnded = false
   /// Set while the runtime is inside a callback, to catch re-entry.
