@@ -27,7 +27,7 @@ public final class Runtime: Machine {
     enter(now)
     defer { node.busy = false }
     let node = self.node
-    node.parser.feed(bytes, views: { view in node.take(view) }) { event in node.handle(event) }
+    node.parser.feed(bytes, views: { view in node.take(view) }, { event in node.handle(event) })
   }
 
   public func endOfInput(at now: ClockReading) {
