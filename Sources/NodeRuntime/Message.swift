@@ -8,8 +8,14 @@ public struct Message: Sendable {
   /// How a message is held: the parsed tree, or a copy of its bytes read lazily (the fast path,
   /// which builds no tree).
   enum Storage: Sendable {
-    case tree(Envelope)
+    case tree(Parsed)
     case raw(RawMessage)
+  }
+
+  /// A parsed envelope, boxed so that a message is one reference wide and copies cheaply.
+  final class Parsed: Sendable {
+    let envelope: Envelope
+    init(_ envelope: Envelope) { self.envelope = envelope }
   }
 
   let storage: Storage
@@ -18,7 +24,7 @@ public struct Message: Sendable {
 
   /// Wraps a received envelope.
   package init(_ envelope: Envelope, receivedAt: ClockReading) {
-    self.storage = .tree(envelope)
+    self.storage = .tree(Parsed(envelope))
     self.receivedAt = receivedAt
   }
 
@@ -31,22 +37,22 @@ public struct Message: Sendable {
   /// The sender.
   public var src: String {
     switch storage {
-    case .tree(let e): return e.src
-    case .raw(let m): return m.src!.stringValue!
+    case .tree(let parsed): return parsed.envelope.src
+    case .raw(let m): return m.srcText
     }
   }
   /// The receiver, as addressed.
   public var dest: String {
     switch storage {
-    case .tree(let e): return e.dest
-    case .raw(let m): return m.dest!.stringValue!
+    case .tree(let parsed): return parsed.envelope.dest
+    case .raw(let m): return m.destText
     }
   }
   /// The body's `type`.
   public var type: String {
     switch storage {
-    case .tree(let e): return e.type
-    case .raw(let m): return m.type!.stringValue!
+    case .tree(let parsed): return parsed.envelope.type
+    case .raw(let m): return m.typeText
     }
   }
   /// The body's `msg_id` (any JSON value but `null`), or nil: then a request gets no reply.
@@ -56,7 +62,7 @@ public struct Message: Sendable {
   /// The whole body, to pass on as it came (a proxy's `result`, say).
   public var body: Value {
     switch storage {
-    case .tree(let e): return Value(.object(e.body))
+    case .tree(let parsed): return Value(.object(parsed.envelope.body))
     case .raw(let m): return Value(raw: m.body!)
     }
   }
@@ -66,7 +72,7 @@ public struct Message: Sendable {
   /// The body's `msg_id` as a tree (a number is no allocation), nil when absent or `null`.
   var rawMsgID: JSON? {
     switch storage {
-    case .tree(let e): return e.msgID
+    case .tree(let parsed): return parsed.envelope.msgID
     case .raw(let m):
       guard let id = m.msgID, !id.isNull else { return nil }
       return id.parsed()
@@ -76,7 +82,7 @@ public struct Message: Sendable {
   /// The body's `in_reply_to` as a tree, nil when absent or `null` (then it is no reply).
   var rawInReplyTo: JSON? {
     switch storage {
-    case .tree(let e): return e.inReplyTo
+    case .tree(let parsed): return parsed.envelope.inReplyTo
     case .raw(let m):
       guard let id = m.inReplyTo, !id.isNull else { return nil }
       return id.parsed()
@@ -100,7 +106,7 @@ public struct Message: Sendable {
   /// The field `key` of the body, if present.
   public subscript(key: String) -> Value? {
     switch storage {
-    case .tree(let e): return e.body[key].map(Value.init)
+    case .tree(let parsed): return parsed.envelope.body[key].map(Value.init)
     case .raw(let m): return m.field(key).map { Value(raw: $0) }
     }
   }
@@ -108,7 +114,7 @@ public struct Message: Sendable {
   /// The field `key` of the body as a tree, if present.
   func tree(_ key: String) -> JSON? {
     switch storage {
-    case .tree(let e): return e.body[key]
+    case .tree(let parsed): return parsed.envelope.body[key]
     case .raw(let m): return m.field(key)?.parsed()
     }
   }

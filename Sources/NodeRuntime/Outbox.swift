@@ -19,10 +19,9 @@ extension Node {
     // Written straight into the output: values passed through are transcoded, no body is built.
     let id = takeMsgID()
     transmit(from: nodeID, to: address.src, type: type, id: id) { w in
-      w.field("type", string: type)
+      w.type(type)
       for (k, v) in fields { w.field(k, v) }
-      w.field("in_reply_to", inReplyTo)
-      w.field("msg_id", int: id)
+      w.reply(inReplyTo: inReplyTo, msgID: id)
     }
   }
 
@@ -88,7 +87,7 @@ extension Node {
     let id = takeMsgID()
     transmit(from: src, to: dest, type: type, id: id) { w in
       for f in body.fields { w.field(f.key, f.value) }
-      w.field("msg_id", int: id)
+      w.msgID(id)
     }
     return id
   }

@@ -60,8 +60,9 @@ extension ByteParser {
       return
     }
     var keys = KeyTracker(base: keyStarts.count)
+    var keyEnd = 0
     while true {
-      try skipKey(&keys)
+      try skipKey(&keys, keyEnd: &keyEnd)
       try skipValue()
       guard try another(closing: UInt8(ascii: "}"), "expected ',' or '}' in object") else { break }
     }
@@ -69,18 +70,29 @@ extension ByteParser {
     depth -= 1
   }
 
-  /// Checks a key and the `:` after it (and the whitespace around), noting whether it may repeat.
-  @inline(__always) mutating func skipKey(_ keys: inout KeyTracker) throws(ParseFailure) {
+  /// Checks a key and the `:` after it (and the whitespace around), noting whether it may repeat
+  /// (`exact`: compared byte by byte on a signature match; otherwise a match is taken as a
+  /// repeat). Returns whether the key had an escape.
+  @inline(__always) @discardableResult
+  mutating func skipKey(
+    _ keys: inout KeyTracker, exact: Bool = true, keyEnd: inout Int
+  ) throws(ParseFailure) -> Bool {
     guard i < end else { throw .incomplete }
     guard p[i] == UInt8(ascii: "\"") else { throw .syntax(i, "expected string key in object") }
     let keyStart = i + 1
     let escaped = try skipString()
-    noteKey(&keys, keyStart, i - 1, escaped: escaped)
+    keyEnd = i - 1
+    if exact {
+      noteKey(&keys, keyStart, i - 1, escaped: escaped)
+    } else {
+      noteKeyRoughly(&keys, keyStart, i - 1, escaped: escaped)
+    }
     skipWhitespace()
     guard i < end else { throw .incomplete }
     guard p[i] == UInt8(ascii: ":") else { throw .syntax(i, "expected ':' after object key") }
     i += 1
     skipWhitespace()
+    return escaped
   }
 
   /// Checks a string starting at its opening quote and moves past it; returns whether it had an
@@ -147,6 +159,20 @@ extension ByteParser {
   /// Checks a number as `parseAnyNumber` does, without making its value unless it has a fraction
   /// or an exponent that might overflow a double.
   mutating func skipNumber() throws(ParseFailure) {
+    // The common case: a short non-negative integer, followed by a byte that ends it.
+    var k = i
+    while k < end && p[k] &- UInt8(ascii: "0") < 10 { k += 1 }
+    if k < end && k - i <= 18 && (p[i] != UInt8(ascii: "0") || k == i + 1)
+      && !continuesNumber(p[k]) && k > i
+    {
+      i = k
+      return
+    }
+    try skipAnyNumber()
+  }
+
+  /// Checks any number (`skipNumber` without its fast path).
+  mutating func skipAnyNumber() throws(ParseFailure) {
     let start = i
     if p[i] == UInt8(ascii: "-") { i += 1 }
     try needDigit()
@@ -213,6 +239,19 @@ extension ByteParser {
     }
     keys.signatures |= bit
     if keys.count <= Self.keysCompared { keyStarts.append(lo) }
+  }
+
+  /// Notes the key `lo..<hi` by its signature alone: a match is taken as a repeat (for the
+  /// envelope and the body, whose keys are few and distinct, so no key is recorded).
+  @inline(__always) mutating func noteKeyRoughly(
+    _ keys: inout KeyTracker, _ lo: Int, _ hi: Int, escaped: Bool
+  ) {
+    keys.count += 1
+    keys.escaped = keys.escaped || escaped
+    let bit = keySignature(lo, hi)
+    keys.mayRepeat =
+      keys.mayRepeat || keys.signatures & bit != 0 || (keys.escaped && keys.count > 1)
+    keys.signatures |= bit
   }
 
   /// Whether the unescaped key `lo..<hi` equals one of the keys recorded from `since` on.

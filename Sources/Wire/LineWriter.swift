@@ -56,7 +56,39 @@ public struct LineWriter: ~Copyable {
   /// Writes a body field from a tree.
   public mutating func field(_ key: String, _ value: JSON) {
     self.key(key)
-    out.value(value)
+    if case .int(let i) = value {
+      out.ensure(20)
+      out.count &+= JSONWriter.writeInt(i, to: out.base + out.count)
+    } else {
+      out.value(value)
+    }
+  }
+
+  /// Writes the body's first field, `"type": T`.
+  public mutating func type(_ type: String) {
+    precondition(firstField, "type comes first in a body")
+    firstField = false
+    out.ensure(8)
+    out.put(#""type": "#)
+    JSONWriter.withUTF8(type) { out.string($0) }
+  }
+
+  /// Writes the last fields of a reply, `"in_reply_to": R, "msg_id": M`.
+  public mutating func reply(inReplyTo: JSON, msgID: Int) {
+    field("in_reply_to", inReplyTo)
+    self.msgID(msgID)
+  }
+
+  /// Writes the last field, `"msg_id": M`.
+  public mutating func msgID(_ id: Int) {
+    out.ensure(32)
+    if firstField {
+      out.put(#""msg_id": "#)
+    } else {
+      out.put(#", "msg_id": "#)
+    }
+    firstField = false
+    out.count &+= JSONWriter.writeInt(id, to: out.base + out.count)
   }
 
   /// Writes a body field whose value is a string.

@@ -57,42 +57,35 @@ public struct MessageView {
   public func parsed() -> JSON { whole.parsed() }
 
   /// The body's field `key` (its last occurrence), when the body is an object without escaped
-  /// keys. O(size of the body): the body is walked again.
+  /// keys. O(size of the body): the body is walked again, without checking what was checked.
   public func field(_ key: String) -> RawJSON? {
     guard !spans.escapedKey, spans.body.starts(with: UInt8(ascii: "{"), in: bytes) else {
       return nil
     }
     var key = key
-    return key.withUTF8 { k in
-      var parser = ByteParser(
-        bytes, from: spans.body.lo + 1, to: spans.body.hi, maxDepth: Int.max, atEOF: true)
-      var found = Span()
-      do throws(ParseFailure) {
-        parser.skipWhitespace()
-        if parser.p[parser.i] == UInt8(ascii: "}") { return nil }
-        while true {
-          let keyStart = parser.i + 1
-          _ = try parser.skipString()
-          let keyEnd = parser.i - 1
-          parser.skipWhitespace()
-          parser.i += 1  // the ':'
-          parser.skipWhitespace()
-          let valueStart = parser.i
-          try parser.skipValue()
-          if keyEnd - keyStart == k.count
-            && k.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[keyStart..<keyEnd]))
-          {
-            found = Span(lo: valueStart, hi: parser.i)
-          }
-          parser.skipWhitespace()
-          guard parser.p[parser.i] == UInt8(ascii: ",") else { break }
-          parser.i += 1
-          parser.skipWhitespace()
-        }
-      } catch {
-        preconditionFailure("a validated body failed to parse: \(error)")
+    return key.withUTF8 { k in raw(find(k), RepeatDepth.nested) }
+  }
+
+  /// Where the value of the body's last field named `key` lies.
+  func find(_ key: UnsafeBufferPointer<UInt8>) -> Span {
+    let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    let end = spans.body.hi
+    var found = Span()
+    var k = Valid.whitespace(p, spans.body.lo + 1)
+    guard p[k] != UInt8(ascii: "}") else { return found }
+    while true {
+      let keyStart = k + 1
+      k = Valid.string(p, k, end)
+      let keyEnd = k - 1
+      k = Valid.whitespace(p, Valid.whitespace(p, k) + 1)
+      let valueStart = k
+      k = Valid.value(p, k, end)
+      if keyEnd - keyStart == key.count && Valid.same(p + keyStart, key) {
+        found = Span(lo: valueStart, hi: k)
       }
-      return raw(found, RepeatDepth.nested)
+      k = Valid.whitespace(p, k)
+      guard p[k] == UInt8(ascii: ",") else { return found }
+      k = Valid.whitespace(p, k + 1)
     }
   }
 
@@ -155,8 +148,14 @@ extension ByteParser {
     var keys = KeyTracker(base: keyStarts.count)
     while true {
       let keyStart = i + 1
-      try skipKey(&keys)
-      let part = envelopePart(keyStart, level: level, &spans)
+      var keyEnd = 0
+      let escaped = try skipKey(&keys, exact: false, keyEnd: &keyEnd)
+      var part = EnvelopePart.other
+      if escaped {
+        spans.escapedKey = true
+      } else {
+        part = envelopePart(keyStart, keyEnd, level: level)
+      }
       let valueStart = i
       if part == .body {
         (spans.type, spans.msgID, spans.inReplyTo) = (Span(), Span(), Span())
@@ -184,16 +183,8 @@ extension ByteParser {
     depth -= 1
   }
 
-  /// Which part of the envelope the key that began at `lo` names; `i` is past the key's `:`.
-  func envelopePart(_ lo: Int, level: Int, _ spans: inout EnvelopeSpans) -> EnvelopePart {
-    var hi = lo
-    while p[hi] != UInt8(ascii: "\"") {
-      if p[hi] == UInt8(ascii: "\\") {
-        spans.escapedKey = true
-        return .other
-      }
-      hi += 1
-    }
+  /// Which part of the envelope the unescaped key `lo..<hi` names.
+  @inline(__always) func envelopePart(_ lo: Int, _ hi: Int, level: Int) -> EnvelopePart {
     let k = p.baseAddress! + lo
     switch (level, hi - lo) {
     case (1, 3): return KnownStrings.same(k, "src") ? .src : .other

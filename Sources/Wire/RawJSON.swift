@@ -71,8 +71,13 @@ public struct RawJSON {
   /// A string's bytes between its quotes, when it has no escape (so they are its UTF-8).
   var plainString: Slice<UnsafeRawBufferPointer>? {
     guard first == UInt8(ascii: "\"") else { return nil }
-    let inner = bytes[1..<(bytes.count - 1)]
-    return inner.contains(UInt8(ascii: "\\")) ? nil : inner
+    let n = bytes.count - 1
+    var k = 1
+    while k < n {
+      if bytes[k] == UInt8(ascii: "\\") { return nil }
+      k &+= 1
+    }
+    return bytes[1..<n]
   }
 
   /// Whether this is the string `s` (compared by scalars, escapes decoded).
@@ -87,7 +92,8 @@ public struct RawJSON {
 
   /// The integer, if this is an integer that fits in `Int`.
   public var intValue: Int? {
-    guard bytes.count <= 18, kind == .number else { return parsed().intValue }
+    guard bytes.count <= 18 else { return kind == .number ? parsed().intValue : nil }
+    guard kind == .number else { return nil }
     var v = 0
     var k = first == UInt8(ascii: "-") ? 1 : 0
     while k < bytes.count {

@@ -8,6 +8,9 @@ public final class RawMessage: @unchecked Sendable {
   var count = 0
   var spans = EnvelopeSpans()
   var repeats: UInt8 = 0
+  var cachedSrc: String?
+  var cachedDest: String?
+  var cachedType: String?
 
   /// An empty message, with room for a typical one.
   public init() {
@@ -29,6 +32,31 @@ public final class RawMessage: @unchecked Sendable {
     count = n
     spans = view.spans
     repeats = view.repeats
+    (cachedSrc, cachedDest, cachedType) = (nil, nil, nil)
+  }
+
+  /// `src` as a string (made once), or "" when it is not one.
+  public var srcText: String {
+    if let s = cachedSrc { return s }
+    let s = src?.stringValue ?? ""
+    cachedSrc = s
+    return s
+  }
+
+  /// `dest` as a string (made once), or "" when it is not one.
+  public var destText: String {
+    if let s = cachedDest { return s }
+    let s = dest?.stringValue ?? ""
+    cachedDest = s
+    return s
+  }
+
+  /// The body's `type` as a string (made once), or "" when it is not one.
+  public var typeText: String {
+    if let s = cachedType { return s }
+    let s = type?.stringValue ?? ""
+    cachedType = s
+    return s
   }
 
   /// Whether a message this large is worth keeping for reuse (a burst may have grown it).
@@ -81,8 +109,12 @@ public struct RawValue: @unchecked Sendable {
   public var kind: RawJSON.Kind { raw.kind }
   /// Whether the value is `null`.
   public var isNull: Bool { raw.isNull }
-  /// The value as a tree.
-  public func parsed() -> JSON { raw.parsed() }
+  /// The value as a tree (an integer that fits in `Int` without a parser).
+  public func parsed() -> JSON {
+    let r = raw
+    if let i = r.intValue { return .int(i) }
+    return r.parsed()
+  }
   /// The string, if this is a string (escapes decoded).
   public var stringValue: String? { raw.stringValue }
   /// Whether this is the string `s`.
