@@ -8,9 +8,9 @@ public final class RawMessage: @unchecked Sendable {
   var count = 0
   var spans = EnvelopeSpans()
   var repeats: UInt8 = 0
-  var cachedSrc: String?
-  var cachedDest: String?
-  var cachedType: String?
+  var cachedSrc = TextCache()
+  var cachedDest = TextCache()
+  var cachedType = TextCache()
 
   /// An empty message, with room for a typical one.
   public init() {
@@ -32,32 +32,19 @@ public final class RawMessage: @unchecked Sendable {
     count = n
     spans = view.spans
     repeats = view.repeats
-    (cachedSrc, cachedDest, cachedType) = (nil, nil, nil)
+    cachedSrc.loaded = false
+    cachedDest.loaded = false
+    cachedType.loaded = false
   }
 
-  /// `src` as a string (made once), or "" when it is not one.
-  public var srcText: String {
-    if let s = cachedSrc { return s }
-    let s = src?.stringValue ?? ""
-    cachedSrc = s
-    return s
-  }
+  /// `src` as a string, or "" when it is not one.
+  public var srcText: String { cachedSrc.text(of: spans.src, in: bytes) }
 
-  /// `dest` as a string (made once), or "" when it is not one.
-  public var destText: String {
-    if let s = cachedDest { return s }
-    let s = dest?.stringValue ?? ""
-    cachedDest = s
-    return s
-  }
+  /// `dest` as a string, or "" when it is not one.
+  public var destText: String { cachedDest.text(of: spans.dest, in: bytes) }
 
-  /// The body's `type` as a string (made once), or "" when it is not one.
-  public var typeText: String {
-    if let s = cachedType { return s }
-    let s = type?.stringValue ?? ""
-    cachedType = s
-    return s
-  }
+  /// The body's `type` as a string, or "" when it is not one.
+  public var typeText: String { cachedType.text(of: spans.type, in: bytes) }
 
   /// Whether a message this large is worth keeping for reuse (a burst may have grown it).
   public var isModest: Bool { capacity <= 1 << 16 }
@@ -141,4 +128,36 @@ extension LineWriter {
 
   /// Writes a body field whose value is passed through from a kept message.
   public mutating func field(_ key: String, _ value: RawValue) { field(key, value.raw) }
+}
+
+/// One string of a message, made once per message, and kept from one message to the next while
+/// its bytes stay the same (a client's id, the node's, `echo`): then no string is made at all.
+struct TextCache {
+  var loaded = false
+  /// Up to 8 bytes of the last string made, with its length; `count` is -1 when there is none.
+  var word: UInt64 = 0
+  var count = -1
+  var string = ""
+
+  /// The string value of the (valid) string at `span` in `bytes`, or "" when it is none.
+  mutating func text(of span: Span, in bytes: UnsafeRawBufferPointer) -> String {
+    if loaded { return string }
+    loaded = true
+    guard span.lo >= 0 && bytes[span.lo] == UInt8(ascii: "\"") else {
+      (word, count, string) = (0, -1, "")
+      return string
+    }
+    let n = span.hi - span.lo - 2
+    var w: UInt64 = 0
+    if n <= 8 {
+      for k in 0..<n { w |= UInt64(bytes[span.lo + 1 + k]) << (8 * k) }
+      if n == count && w == word { return string }
+    }
+    let raw = RawJSON(
+      UnsafeRawBufferPointer(rebasing: bytes[span.lo..<span.hi]), mayRepeatKeys: false)
+    string = raw.stringValue ?? ""
+    // A short string with an escape is not cached by its bytes: its bytes are not its text.
+    (word, count) = n <= 8 && raw.plainString != nil ? (w, n) : (0, -1)
+    return string
+  }
 }
