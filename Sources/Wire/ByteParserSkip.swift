@@ -97,7 +97,7 @@ extension ByteParser {
 
   /// Checks a string starting at its opening quote and moves past it; returns whether it had an
   /// escape. Plain ASCII is scanned a word at a time.
-  mutating func skipString() throws(ParseFailure) -> Bool {
+  @inline(__always) mutating func skipString() throws(ParseFailure) -> Bool {
     let start = i + 1
     var k = start
     let base = p.baseAddress!
@@ -158,7 +158,7 @@ extension ByteParser {
 
   /// Checks a number as `parseAnyNumber` does, without making its value unless it has a fraction
   /// or an exponent that might overflow a double.
-  mutating func skipNumber() throws(ParseFailure) {
+  @inline(__always) mutating func skipNumber() throws(ParseFailure) {
     // The common case: a short non-negative integer, followed by a byte that ends it.
     var k = i
     while k < end && p[k] &- UInt8(ascii: "0") < 10 { k += 1 }
