@@ -64,7 +64,7 @@ extension Node {
         to: message, RPCError(.temporarilyUnavailable, "node not initialized"),
         from: message.dest)
     }
-    guard let handler = handlers[message.type] else {
+    guard let handler = handler(for: message.type) else {
       return replyError(
         to: message, RPCError(.notSupported, "unsupported message type: \"\(message.type)\""))
     }
@@ -75,6 +75,15 @@ extension Node {
     } catch {
       replyError(to: message.address, Node.rpcError(error, context: message.type))
     }
+  }
+
+  /// The handler for `type`: the last one found is kept, since a stream of requests is mostly of
+  /// one type (comparing two small strings costs less than hashing one).
+  private func handler(for type: String) -> Handler? {
+    if let last = lastHandler, last.type == type { return last.handler }
+    guard let h = handlers[type] else { return nil }
+    lastHandler = (type, h)
+    return h
   }
 
   /// `init`: stores the node's id and its peers', logs them, answers `init_ok`, then runs the

@@ -73,9 +73,7 @@ public struct Message: Sendable {
   var rawMsgID: JSON? {
     switch storage {
     case .tree(let parsed): return parsed.envelope.msgID
-    case .raw(let m):
-      guard let id = m.msgID, !id.isNull else { return nil }
-      return id.parsed()
+    case .raw(let m): return m.msgIDTree
     }
   }
 

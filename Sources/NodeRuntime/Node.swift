@@ -37,6 +37,8 @@ public final class Node {
   public var sendFilter: ((Node, Outgoing) -> Bool)?
 
   var handlers: [String: Handler] = [:]
+  /// The handler the last request went to, with its type (see `handler(for:)`).
+  var lastHandler: (type: String, handler: Handler)?
   var initHooks: [(Node) throws -> Void] = []
   var parser: StreamParser
   var output: [UInt8] = []
@@ -100,6 +102,7 @@ public final class Node {
   public func handle(_ type: String, _ handler: @escaping Handler) {
     precondition(type != "init", "init is handled by the engine; use onInit")
     handlers[type] = handler
+    lastHandler = nil
   }
 
   /// Runs `hook` after each `init` has been stored and answered (the ids are set).

@@ -11,6 +11,7 @@ public final class RawMessage: @unchecked Sendable {
   var cachedSrc = TextCache()
   var cachedDest = TextCache()
   var cachedType = TextCache()
+  var cachedMsgID: JSON??
 
   /// An empty message, with room for a typical one.
   public init() {
@@ -35,6 +36,15 @@ public final class RawMessage: @unchecked Sendable {
     cachedSrc.loaded = false
     cachedDest.loaded = false
     cachedType.loaded = false
+    cachedMsgID = nil
+  }
+
+  /// The body's `msg_id` as a tree (made once), nil when absent or `null`.
+  public var msgIDTree: JSON? {
+    if let id = cachedMsgID { return id }
+    let id = msgID.flatMap { $0.isNull ? nil : $0.parsed() }
+    cachedMsgID = .some(id)
+    return id
   }
 
   /// `src` as a string, or "" when it is not one.
