@@ -216,6 +216,8 @@ struct KeyTracker {
   var count = 0
   var escaped = false
   var mayRepeat = false
+  /// The signatures of the escaped keys among them.
+  var escapedSignatures: UInt64 = 0
 }
 
 extension ByteParser {
@@ -228,17 +230,75 @@ extension ByteParser {
     _ keys: inout KeyTracker, _ lo: Int, _ hi: Int, escaped: Bool
   ) {
     keys.count += 1
-    if escaped || keys.escaped {
-      keys.escaped = true
-      keys.mayRepeat = keys.mayRepeat || keys.count > 1
-      return
-    }
-    let bit = keySignature(lo, hi)
+    // An escaped key's signature is that of its text, so equal keys match however spelled; a
+    // match that involves one is taken as a repeat, unescaped keys are compared.
+    let bit = escaped ? decodedSignature(lo, hi) : keySignature(lo, hi)
     if keys.signatures & bit != 0 && !keys.mayRepeat {
-      keys.mayRepeat = keys.count > Self.keysCompared || isRepeated(lo, hi, since: keys.base)
+      keys.mayRepeat =
+        escaped || keys.escapedSignatures & bit != 0 || keys.count > Self.keysCompared
+        || isRepeated(lo, hi, since: keys.base)
     }
     keys.signatures |= bit
-    if keys.count <= Self.keysCompared { keyStarts.append(lo) }
+    if escaped {
+      keys.escapedSignatures |= bit
+    } else if keys.count <= Self.keysCompared {
+      keyStarts.append(lo)
+    }
+  }
+
+  /// `keySignature` of the text of the (valid) escaped key `lo..<hi`: its UTF-8 length, first
+  /// and last bytes, escapes decoded.
+  func decodedSignature(_ lo: Int, _ hi: Int) -> UInt64 {
+    var n = 0
+    var first: UInt8 = 0
+    var last: UInt8 = 0
+    var k = lo
+    while k < hi {
+      var lead = p[k]
+      var tail = lead
+      var width = 1
+      if lead == UInt8(ascii: "\\") {
+        let e = p[k + 1]
+        k += 2
+        switch e {
+        case UInt8(ascii: "b"): lead = 0x08
+        case UInt8(ascii: "f"): lead = 0x0C
+        case UInt8(ascii: "n"): lead = 0x0A
+        case UInt8(ascii: "r"): lead = 0x0D
+        case UInt8(ascii: "t"): lead = 0x09
+        case UInt8(ascii: "u"):
+          var scalar = (try? hex4(k)) ?? 0
+          k += 4
+          if scalar >= 0xD800 && scalar <= 0xDBFF {
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (((try? hex4(k + 2)) ?? 0xDC00) - 0xDC00)
+            k += 6
+          }
+          // The scalar's UTF-8: its lead byte, its last byte and how many there are.
+          tail = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+          if scalar < 0x80 {
+            (lead, tail, width) = (UInt8(scalar), UInt8(scalar), 1)
+          } else if scalar < 0x800 {
+            (lead, width) = (0xC0 | UInt8(scalar >> 6), 2)
+          } else if scalar < 0x10000 {
+            (lead, width) = (0xE0 | UInt8(scalar >> 12), 3)
+          } else {
+            (lead, width) = (0xF0 | UInt8(scalar >> 18), 4)
+          }
+          if n == 0 { first = lead }
+          last = tail
+          n += width
+          continue
+        default: lead = e  // `"`, `\` or `/`
+        }
+        tail = lead
+      } else {
+        k += 1
+      }
+      if n == 0 { first = lead }
+      last = tail
+      n += width
+    }
+    return Self.signature(n, first, last)
   }
 
   /// Notes the key `lo..<hi` by its signature alone: a match is taken as a repeat (for the
