@@ -1,93 +1,37 @@
-import Policy
-import Wire
+public import Policy
+internal import Wire
 
-/// Why an attempt failed.
-public enum FailureReason: Sendable, Hashable, CustomStringConvertible {
-  /// Its wait for a reply ran out.
-  case timeout
-  /// It was answered with an error whose code the plan retries on (error 11, by default).
-  case refused(ErrorCode)
-
-  /// As log lines say it: `timeout`, `unavailable` (error 11), or `error_<code>`.
-  public var description: String {
-    switch self {
-    case .timeout: return "timeout"
-    case .refused(let code) where code == .temporarilyUnavailable: return "unavailable"
-    case .refused(let code): return "error_\(code.rawValue)"
-    }
-  }
-}
-
-/// How a call ended. Every call ends exactly once, in one of these ways.
-public enum CallOutcome: Sendable {
-  /// A reply that is not an error.
-  case reply(Message)
-  /// An error reply whose code the plan does not retry on: the error and the whole reply.
-  case error(RPCError, Message)
-  /// Every attempt failed; the last one for this reason (one attempt that timed out included).
-  case gaveUp(FailureReason)
-  /// A call with no timeout of its own got no reply within `--reap-threshold-ms`.
-  case reaped
-}
-
-/// What a call's completion is given: how it ended, and what it took.
-public struct CallResult: Sendable {
-  /// How it ended.
-  public let outcome: CallOutcome
-  /// The attempts sent.
-  public let attempts: Int
-  /// The backoff waits actually taken between attempts.
-  public let waited: Interval
-  /// From the first attempt to the end.
-  public let elapsed: Interval
-  /// The request that started the call (the one being handled then), if any: reply to it.
-  public let requester: ReplyAddress?
-  /// The call's id, as log lines name it (`call=3`).
-  public let call: Int
-
-  /// The reply, an error reply included; nil when the call gave up or was reaped.
-  public var reply: Message? {
-    switch outcome {
-    case .reply(let m), .error(_, let m): return m
-    case .gaveUp, .reaped: return nil
-    }
-  }
-}
-
-/// A call's completion: runs exactly once. An `RPCError` it throws is answered to the call's
-/// requester (any other error as error 13); without a requester it is logged.
-public typealias Completion = (Node, CallResult) throws -> Void
-
-/// A call under way: its request, its plan, the attempts sent so far.
+/// A call under way: its request, its plan, the attempts sent so far. Kept small (about 180
+/// bytes; 100,000 relays in flight should cost under 512 bytes each, payload and bookkeeping
+/// included): the fields of whole words first, the plan shared by reference.
 struct Call {
   let dest: String
   /// Kept for the retries; empty for a call of one attempt with no timeout.
   let body: JSONObject
-  let requester: ReplyAddress?
   let completion: Completion
   let kind: String
-  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
-  let plan: RetryPlan?
   let id: Int
   let startedAt: Instant
   let firstID: Int
   /// The ids of attempts after the first; all stay pending until the call ends.
   var laterIDs: [Int] = []
-  var phase = Phase.attempting
   var waited = Interval.zero
-  var lastReason = FailureReason.timeout
+  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
+  let plan: PlanBox?
+  let requester: ReplyAddress?
+  var phase = Phase.attempting
 
   /// Where a call is between its attempts.
   enum Phase {
     /// The last attempt awaits its reply.
     case attempting
-    /// The backoff wait of `length` that began at `since`, before the next attempt.
-    case waiting(since: Instant, length: Interval)
+    /// The backoff wait of `length` that began at `since`, after an attempt failed for `reason`.
+    case waiting(since: Instant, length: Interval, after: FailureReason)
   }
 
   init(
     dest: String, body: JSONObject, requester: ReplyAddress?, completion: @escaping Completion,
-    kind: String, plan: RetryPlan?, id: Int, startedAt: Instant, firstID: Int
+    kind: String, plan: PlanBox?, id: Int, startedAt: Instant, firstID: Int
   ) {
     self.dest = dest
     self.body = body
@@ -112,21 +56,6 @@ struct Call {
   var tag: String { "call=\(id) kind=\(kind) dest=\(dest)" }
   /// `requester=c1:7`, or `requester=-`.
   var requesterField: String { "requester=\(requester?.description ?? "-")" }
-}
-
-/// What a timer is for. Attempts are named by their `msg_id`, and user timers by an id, neither
-/// ever reused, so a timer whose work is gone cannot be mistaken for a later one in the slot.
-enum TimerEvent {
-  /// The attempt `msg_id` of the call in `slot` waited its full timeout.
-  case attemptTimeout(slot: UInt32, msgID: Int)
-  /// The backoff wait after the attempt `msg_id` of the call in `slot` is over.
-  case backoffOver(slot: UInt32, msgID: Int)
-  /// A reaper pass.
-  case reap
-  /// The user timer `id` in `slot` is due.
-  case user(slot: UInt32, id: Int)
-  /// Lines were suppressed in a window that is over: say how many.
-  case logReport
 }
 
 extension Node {
@@ -168,8 +97,8 @@ extension Node {
     lastCallID += 1
     let call = Call(
       dest: dest, body: plan == nil ? JSONObject() : body.compacted(), requester: requester,
-      completion: completion, kind: kind, plan: plan, id: lastCallID, startedAt: now.monotonic,
-      firstID: nextMsgID)
+      completion: completion, kind: kind, plan: plan.map(box), id: lastCallID,
+      startedAt: now.monotonic, firstID: nextMsgID)
     let slot = calls.insert(call)
     reservedSlots += attempts - 1
     log(
@@ -189,9 +118,10 @@ extension Node {
     return call.id
   }
 
-  /// Sends the next attempt of the call in `slot`, after a backoff wait of `waited` if any.
-  private func sendAttempt(of slot: UInt32, waited: Interval?) {
-    guard let call = calls[slot], let plan = call.plan else { return }
+  /// Sends the next attempt of the call in `slot`, the last one having failed for `reason`,
+  /// after a backoff wait of `waited` if any.
+  func sendAttempt(of slot: UInt32, after reason: FailureReason, waited: Interval?) {
+    guard let call = calls[slot], let plan = call.plan?.plan else { return }
     let id = emit(from: nodeID, to: call.dest, forwarding: call.body)
     pending.registerAttempt(id, call: slot)
     calls[slot]!.laterIDs.append(id)
@@ -202,7 +132,7 @@ extension Node {
     log(
       .info, "rpc retry",
       "\(call.tag) attempt=\(call.sent + 1)/\(plan.attempts) msg_id=\(id)"
-        + " reason=\(call.lastReason)"
+        + " reason=\(reason)"
         + (waited.map { " waited_ms=\($0.roundedMilliseconds)" } ?? "")
         + " timeout_ms=\(plan.timeout.roundedMilliseconds) \(call.requesterField)")
     timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now.monotonic + plan.timeout)
@@ -223,7 +153,7 @@ extension Node {
       finish(slot, Node.outcome(of: reply))
     case .call(let slot):
       guard let call = calls[slot] else { return }
-      if reply.type == "error", let plan = call.plan,
+      if reply.type == "error", let plan = call.plan?.plan,
         let code = reply["code"]?.intValue,
         plan.retryOn.contains(ErrorCode(code))
       {
@@ -244,11 +174,10 @@ extension Node {
     return .error(error, reply)
   }
 
-  private func attemptFailed(_ slot: UInt32, _ reason: FailureReason) {
+  func attemptFailed(_ slot: UInt32, _ reason: FailureReason) {
     guard calls[slot] != nil else { return }
-    calls[slot]!.lastReason = reason
     let call = calls[slot]!
-    let plan = call.plan!
+    let plan = call.plan!.plan
     guard plan.mayRetry(after: call.sent) else {
       log(
         .info, "rpc gave up",
@@ -258,21 +187,23 @@ extension Node {
           + " \(call.requesterField)")
       return finish(slot, .gaveUp(reason))
     }
-    guard let backoff = plan.backoff else { return sendAttempt(of: slot, waited: nil) }
+    guard let backoff = plan.backoff else {
+      return sendAttempt(of: slot, after: reason, waited: nil)
+    }
     let delay = backoff.delay(attempt: call.sent - 1, using: &rng)
-    calls[slot]!.phase = .waiting(since: now.monotonic, length: delay)
+    calls[slot]!.phase = .waiting(since: now.monotonic, length: delay, after: reason)
     timers.insert(.backoffOver(slot: slot, msgID: call.lastID), at: now.monotonic + delay)
   }
 
   /// Ends a call: releases all its ids at once, then completes it.
-  private func finish(_ slot: UInt32, _ outcome: CallOutcome) {
+  func finish(_ slot: UInt32, _ outcome: CallOutcome) {
     guard var call = calls.remove(slot) else { return }
-    if let plan = call.plan {
+    if let plan = call.plan?.plan {
       pending.removeAttempt(call.firstID)
       for id in call.laterIDs { pending.removeAttempt(id) }
       reservedSlots -= plan.attempts - call.sent
     }
-    if case .waiting(let since, _) = call.phase {
+    if case .waiting(let since, _, _) = call.phase {
       // A reply arrived during a backoff wait: only the part already waited was taken.
       call.waited = call.waited + (now.monotonic - since)
     }
@@ -304,79 +235,19 @@ extension Node {
     }
   }
 
-  /// Runs the timer `event`, which was due at `due`.
-  func run(_ event: TimerEvent, due: Instant) {
-    guard isLive(event, deadline: due) else { return }
-    switch event {
-    case .attemptTimeout(let slot, _):
-      stats.timeouts += 1
-      attemptFailed(slot, .timeout)
-    case .backoffOver(let slot, _):
-      // isLive checked the call is waiting: the whole wait was taken.
-      guard case .waiting(_, let length) = calls[slot]!.phase else { return }
-      calls[slot]!.waited = calls[slot]!.waited + length
-      sendAttempt(of: slot, waited: length)
-    case .reap:
-      reap()
-    case .user(let slot, _):
-      runUserTimer(slot, due: due)
-    case .logReport:
-      flushReports(all: false)
-    }
+  /// `plan` in a box that calls share: the last box made, when its plan is the same (a family
+  /// calls with one plan again and again), else a new one. No table, so no limit on how many
+  /// distinct plans there are; each call holds one reference instead of the whole plan.
+  private func box(_ plan: RetryPlan) -> PlanBox {
+    if let last = lastPlan, last.plan == plan { return last }
+    let b = PlanBox(plan)
+    lastPlan = b
+    return b
   }
+}
 
-  /// True when the timer `event` due at `deadline` still has work: its call is still at that
-  /// step, it is the reaper's current pass, its user timer is still armed for then.
-  func isLive(_ event: TimerEvent, deadline: Instant) -> Bool {
-    switch event {
-    case .attemptTimeout(let slot, let id):
-      guard let call = calls[slot] else { return false }
-      return call.lastID == id && !call.isWaiting
-    case .backoffOver(let slot, let id):
-      guard let call = calls[slot] else { return false }
-      return call.lastID == id && call.isWaiting
-    case .reap:
-      return reaperDeadline == deadline && pending.reapableCount > 0
-    case .user(let slot, let id):
-      guard let t = userTimers[slot] else { return false }
-      return t.id == id && t.deadline == deadline
-    case .logReport:
-      return reportDeadline == deadline
-    }
-  }
-
-  /// Arms the reaper's next pass: the first tick of its grid (every `--reap-interval-ms`) at
-  /// which the oldest reapable callback is past the threshold, so no pass runs for nothing.
-  /// `fresh` starts a new grid, when the first reapable callback of a busy spell arrives.
-  private func armReaper(fresh: Bool) {
-    if fresh { reaperGridOrigin = now.monotonic }
-    guard let origin = reaperGridOrigin, let oldest = pending.oldestReapable() else {
-      reaperDeadline = nil
-      return
-    }
-    let interval = config.reapInterval.nanoseconds
-    let expiry = (oldest + config.reapThreshold).nanoseconds - origin.nanoseconds
-    let ticks = expiry < 0 ? 1 : expiry / interval + 1
-    let deadline = origin + Interval(nanoseconds: ticks * interval)
-    reaperDeadline = deadline
-    timers.insert(.reap, at: deadline)
-  }
-
-  /// A reaper pass: expires every callback registered more than the threshold ago.
-  private func reap() {
-    reaperDeadline = nil
-    var expired: [UInt32] = []
-    let cutoff = now.monotonic - config.reapThreshold
-    let reaped = pending.reap(registeredBefore: cutoff) { _, slot in expired.append(slot) }
-    if reaped > 0 {
-      stats.reaped += reaped
-      log(
-        .info, "reaper reaped",
-        "count=\(reaped) pending=\(pending.count) calls="
-          + expired.prefix(10).map { String(calls[$0]!.id) }.joined(separator: ",")
-          + (reaped > 10 ? ",..." : ""))
-    }
-    for slot in expired { finish(slot, .reaped) }
-    if pending.reapableCount > 0 && reaperDeadline == nil { armReaper(fresh: false) }
-  }
+/// A retry plan that calls share by reference.
+final class PlanBox {
+  let plan: RetryPlan
+  init(_ plan: RetryPlan) { self.plan = plan }
 }

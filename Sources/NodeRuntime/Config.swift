@@ -1,4 +1,4 @@
-import Policy
+public import Policy
 
 /// The engine's settings; the defaults are the SPEC's. What a family of handlers needs beyond
 /// these (timeouts of its own calls, say) it keeps itself.
@@ -13,7 +13,9 @@ public struct NodeConfig: Sendable {
   /// The largest JSON value accepted on stdin (`--max-message-bytes`).
   public var maxMessageBytes = 16 * 1024 * 1024
   /// The seed of the node's generator (`--seed`): backoff jitter, and whatever handlers draw.
-  public var seed: UInt64 = 0
+  /// Nil: 0 for a `Runtime` made directly; `Node.run` draws a random one (and logs it), so
+  /// that nodes of one cluster do not all jitter alike.
+  public var seed: UInt64?
   /// The most verbose level logged (`--log-level`; `--trace` means `trace`).
   public var logLevel = LogLevel.info
   /// At `info` and less verbose levels, the most lines per second of each event (`--log-rate`);

@@ -1,5 +1,5 @@
-import Policy
-import Wire
+internal import Policy
+internal import Wire
 
 extension Node {
   /// Handles one event of the input stream: a value, or input that could not be parsed.
@@ -58,13 +58,15 @@ extension Node {
   }
 
   private func dispatch(_ message: Message) {
-    if message.type == "init" { return initialize(message) }
-    guard isInitialized else {
-      return replyError(
-        to: message, RPCError(.temporarilyUnavailable, "node not initialized"),
-        from: message.dest)
-    }
-    guard let handler = handler(for: message.type) else {
+    // `init` has no handler (`handle` refuses it), so the lookup comes first: the hot path
+    // makes no extra comparison.
+    guard isInitialized, let handler = handler(for: message.type) else {
+      if message.type == "init" { return initialize(message) }
+      guard isInitialized else {
+        return replyError(
+          to: message, RPCError(.temporarilyUnavailable, "node not initialized"),
+          from: message.dest)
+      }
       return replyError(
         to: message, RPCError(.notSupported, "unsupported message type: \"\(message.type)\""))
     }

@@ -1,5 +1,5 @@
-import Policy
-import Wire
+public import Policy
+package import Wire
 
 /// A message the node received, a request or a reply, with typed access to its body's fields.
 /// The getters throw error 12 (malformed request) naming the field, so a handler can simply

@@ -1,5 +1,5 @@
-import Policy
-import Wire
+public import Policy
+internal import Wire
 
 /// A handler for one request type: reads the message, replies, sends, starts calls through the
 /// node. An `RPCError` it throws is answered as an error reply; any other error as error 13.
@@ -55,6 +55,8 @@ public final class Node {
   var calls = Slab<Call>()
   /// The last call id given; ids count from 1 and are never reused.
   var lastCallID = 0
+  /// The retry plan of the last call that had one, shared with the next call of the same plan.
+  var lastPlan: PlanBox?
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()
@@ -76,7 +78,7 @@ public final class Node {
     self.config = config
     self.logger = logger
     self.now = now
-    self.rng = SplitMix64(seed: config.seed)
+    self.rng = SplitMix64(seed: config.seed ?? 0)
     self.parser = StreamParser(maxValueBytes: config.maxMessageBytes, maxDepth: 512)
     self.pending = PendingCalls(limit: config.maxPending)
     self.limiter = LineLimiter(rate: config.logRate)
@@ -87,7 +89,7 @@ public final class Node {
   private func logStart() {
     let c = config
     var fields = c.workload.map { "workload=\($0) " } ?? ""
-    fields += "seed=\(c.seed)"
+    fields += "seed=\(c.seed ?? 0)"
     for (k, v) in c.startFields { fields += " \(k)=\(v)" }
     fields +=
       " reap_threshold_ms=\(c.reapThreshold.roundedMilliseconds)"
@@ -116,15 +118,17 @@ public final class Node {
   /// The number of outgoing `msg_id`s awaiting a reply.
   public var pendingCount: Int { pending.count }
 
-  /// Logs `event` (`rpc retry`, `chaos on`, ...) and its `fields` at `level`, as
-  /// `<time> LEVEL event fields`. At info and less verbose levels, each event gets at most
-  /// `--log-rate` lines a second; the others are counted and reported once the second is over.
+  /// Logs `event` (`rpc retry`, `chaos on`, `malformed input:`, ...) and its `fields` at
+  /// `level`, as `<time> LEVEL event fields`. At info and less verbose levels, each event (named
+  /// without a trailing colon) gets at most `--log-rate` lines a second; the others are counted
+  /// and reported once the second is over.
   public func log(_ level: LogLevel, _ event: String, _ fields: @autoclosure () -> String = "") {
     guard logger.enabled(level) else { return }
     if limited && level <= .info {
-      switch limiter.admit(event, at: now.monotonic) {
+      let name = event.last == ":" ? String(event.dropLast()) : event
+      switch limiter.admit(name, at: now.monotonic) {
       case .write: break
-      case .writeAfterReport(let count): reportSuppressed(event, count)
+      case .writeAfterReport(let count): reportSuppressed(name, count)
       case .suppress:
         stats.suppressedLines += 1
         armReport()

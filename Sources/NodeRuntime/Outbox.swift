@@ -1,5 +1,5 @@
-import Policy
-import Wire
+internal import Policy
+internal import Wire
 
 extension Node {
   /// Replies to `request` with a body of `type`, then `fields` in order, then `in_reply_to` and

@@ -1,5 +1,5 @@
-import Policy
-import Wire
+public import Policy
+internal import Wire
 
 /// Drives a `Node`: the event loop (or a test harness) hands it stdin bytes and clock readings,
 /// takes its output and asks when it next needs to run. Handlers never see it.

@@ -1,4 +1,4 @@
-import Policy
+public import Policy
 
 /// How a call to a Maelstrom service failed.
 public enum ServiceError: Error, Sendable, Equatable {

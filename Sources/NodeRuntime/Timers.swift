@@ -1,4 +1,4 @@
-import Policy
+public import Policy
 
 /// What a periodic timer does after it ran.
 public enum Rearm: Sendable {

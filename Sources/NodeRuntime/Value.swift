@@ -1,4 +1,4 @@
-import Wire
+package import Wire
 
 /// A JSON value of a message: read it with the typed getters, put it into a reply or a call as it
 /// came (written as Python's `json.dumps` prints it), or keep it. How it is stored is the

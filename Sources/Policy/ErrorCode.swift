@@ -39,7 +39,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
 }
 
 /// A set of error codes from 0 to 63 (every code Maelstrom defines), as a bit mask: a retry
-/// plan's codes that fail an attempt, copied into each call at no cost.
+/// plan's codes that fail an attempt, in one word.
 public struct ErrorCodes: Hashable, Sendable, ExpressibleByArrayLiteral {
   /// Bit `c` is set when code `c` is in the set.
   public var bits: UInt64

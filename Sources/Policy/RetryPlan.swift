@@ -2,8 +2,9 @@
 /// attempts (none: the next attempt goes out as soon as one fails), and which error replies fail
 /// an attempt rather than end the call.
 ///
-/// A plain value of a few words, copied into each call: making one per call costs nothing, and
-/// there is no table of plans.
+/// A plain value of a few words: making one per call costs nothing, and there is no table of
+/// plans, so no limit on how many distinct ones there are (calls that follow the same plan as the
+/// call before share one copy of it).
 public struct RetryPlan: Sendable, Hashable {
   /// The most attempts the call sends, at least 1.
   public var attempts: Int

@@ -231,6 +231,11 @@ import Testing
       ])
   }
 
+  @Test func durationIsStillTheStandardLibrarysBesideTheEngine() {
+    let d: Duration = .milliseconds(5)
+    #expect(d == Swift.Duration.milliseconds(5) && Interval.milliseconds(5).nanoseconds == 5_000_000)
+  }
+
   @Test func valuesPrintAsPythonAndReadBack() {
     let v: Value = ["b": [1, 2.0, "é"], "a": .null, "t": true]
     #expect(v.description == #"{"b": [1, 2.0, "\u00e9"], "a": null, "t": true}"#)
