@@ -37,7 +37,9 @@ extension Node {
   /// handler kept the last message or one of its values.
   func take(_ view: MessageView) -> Bool {
     guard view.isPlainEnvelope else { return false }
-    if !isKnownUniquelyReferenced(&incoming) || !incoming.isModest { incoming = RawMessage() }
+    if !isKnownUniquelyReferenced(&incoming) || !incoming.isModest {
+      incoming = RawMessage(capacity: view.whole.byteCount)
+    }
     incoming.load(view)
     let message = Message(raw: incoming, receivedAt: now)
     if logger.enabled(.trace) { log(.trace, "recv", message.rawText ?? "") }

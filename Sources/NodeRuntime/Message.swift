@@ -105,7 +105,7 @@ public struct Message: Sendable {
   public subscript(key: String) -> Value? {
     switch storage {
     case .tree(let parsed): return parsed.envelope.body[key].map(Value.init)
-    case .raw(let m): return m.field(key).map { Value(raw: $0) }
+    case .raw(let m): return m.field(key).map(Value.init(field:))
     }
   }
 

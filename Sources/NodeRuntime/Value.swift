@@ -31,6 +31,17 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
   /// Wraps a value passed through from a message read from its bytes.
   package init(raw: RawValue) { storage = .raw(raw) }
 
+  /// A body field of a message read from its bytes: a number, a boolean or `null` becomes a
+  /// tree (an integer costs no allocation), so keeping one does not keep its whole message; a
+  /// string, an array or an object stays raw, to be transcoded if it is passed on (keeping one
+  /// keeps its message's bytes, sized to the message).
+  init(field: RawValue) {
+    switch field.kind {
+    case .string, .array, .object: storage = .raw(field)
+    default: storage = .tree(field.parsed())
+    }
+  }
+
   /// Whether two values are equal as trees (as Python compares what `json.loads` returns).
   public static func == (a: Value, b: Value) -> Bool { a.json == b.json }
 

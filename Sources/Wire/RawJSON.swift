@@ -46,6 +46,9 @@ public struct RawJSON {
 
   @usableFromInline var first: UInt8 { bytes[0] }
 
+  /// The number of bytes the value takes in its input.
+  public var byteCount: Int { bytes.count }
+
   /// Whether the value is `null`.
   @inlinable public var isNull: Bool { first == UInt8(ascii: "n") }
 

@@ -13,10 +13,11 @@ public final class RawMessage: @unchecked Sendable {
   var cachedType = TextCache()
   var cachedMsgID: JSON??
 
-  /// An empty message, with room for a typical one.
-  public init() {
-    capacity = 256
-    storage = .allocate(byteCount: capacity, alignment: 8)
+  /// An empty message with room for `capacity` bytes (a typical message by default; the exact
+  /// size of the next one when the last is being kept, so kept messages cost what they hold).
+  public init(capacity: Int = 256) {
+    self.capacity = max(capacity, 16)
+    storage = .allocate(byteCount: self.capacity, alignment: 8)
   }
 
   deinit { storage.deallocate() }
@@ -104,6 +105,8 @@ public struct RawValue: @unchecked Sendable {
 
   /// The value's kind.
   public var kind: RawJSON.Kind { raw.kind }
+  /// The number of bytes the value takes in its message.
+  public var byteCount: Int { hi - lo }
   /// Whether the value is `null`.
   public var isNull: Bool { raw.isNull }
   /// The value as a tree (an integer that fits in `Int` without a parser).
