@@ -35,7 +35,8 @@ git -C "$repo" -c user.name=example -c user.email=example@localhost commit -qm s
 git -C "$repo" tag 0.1.0
 
 # 3. The package that depends on it. Forget the last run's pin and checkout: the tag moved.
-rm -rf "$pkg/Package.resolved" "$work/build/checkouts/messenger" "$work/build/repositories"/messenger-*
+rm -rf "$pkg/Package.resolved" "$work/build/checkouts/messenger" "$work/build/repositories"/messenger-* \
+  "$work/build/workspace-state.json"
 bin=$work/build/debug/counter
 rm -f "$bin"
 if ! MESSENGER_URL="file://$repo" swift build --package-path "$pkg" --scratch-path "$work/build" \
