@@ -200,13 +200,13 @@ maelstrom-short: build
 standin-selftest:
 	python3 Tests/Maelstrom/selftest.py
 
-# The JSON writer against python3's json.dumps, byte for byte, on DIFF_VALUES seeded random
-# values (1,000,000), then Python's text parsed back. make check runs the same test on 20,000.
+# The JSON writer (tree path) and the transcoder (fast path) against python3's json.dumps, byte
+# for byte, on DIFF_VALUES seeded random values each (1,000,000). make check runs 20,000 each.
 DIFF_VALUES ?= 1000000
 differential: deps
 	$(SWIFTPM) build --build-tests
-	MESSENGER_DIFF_VALUES=$(DIFF_VALUES) $(SWIFTPM) test --skip-build \
-	  --filter PythonDifferentialTests
+	MESSENGER_DIFF_VALUES=$(DIFF_VALUES) MESSENGER_DIFF_COUNT=$(DIFF_VALUES) $(SWIFTPM) test \
+	  --skip-build --filter 'PythonDifferentialTests|TranscoderPythonTests'
 
 # The release binary as $(PREFIX)/bin/messenger, and beside it a link messenger-NAME for each
 # workload (so that Maelstrom's --bin needs no arguments).

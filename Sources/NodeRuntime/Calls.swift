@@ -154,7 +154,7 @@ extension Node {
     case .call(let slot):
       guard let call = calls[slot] else { return }
       if reply.type == "error", let plan = call.plan?.plan,
-        let code = reply.envelope.body["code"]?.intValue,
+        let code = reply["code"]?.intValue,
         plan.retryOn.contains(ErrorCode(code))
       {
         guard id == call.lastID && !call.isWaiting else {

@@ -30,11 +30,32 @@ extension Node {
       emit(from: from, to: src, type: "error", built: body)
       return
     }
-    stats.received += 1
-    let message = Message(envelope, receivedAt: now)
-    if let receiveTap { receiveTap(self, message) }
     if logger.enabled(.trace) { log(.trace, "recv", value.pythonText) }
-    if let inReplyTo = envelope.inReplyTo {
+    received(Message(envelope, receivedAt: now), inReplyTo: envelope.inReplyTo)
+  }
+
+  /// Takes a complete message read lazily from its bytes, with no tree: the fast path. Returns
+  /// false, so that it goes the tree's way, unless it is a plain envelope (anything else needs
+  /// the tree's error replies). Its bytes are copied into `incoming`, which is reused unless a
+  /// handler kept the last message or one of its values.
+  func take(_ view: MessageView) -> Bool {
+    guard view.isPlainEnvelope else { return false }
+    if !isKnownUniquelyReferenced(&incoming) || !incoming.isModest {
+      incoming = RawMessage(capacity: view.whole.byteCount)
+    }
+    incoming.load(view)
+    let message = Message(raw: incoming, receivedAt: now)
+    if logger.enabled(.trace) { log(.trace, "recv", message.rawText ?? "") }
+    received(message, inReplyTo: message.rawInReplyTo)
+    return true
+  }
+
+  /// Counts a valid message, shows it to the receive tap, then hands a reply (a body with a
+  /// non-null `in_reply_to`) to its call and a request to its handler.
+  private func received(_ message: Message, inReplyTo: JSON?) {
+    stats.received += 1
+    if let receiveTap { receiveTap(self, message) }
+    if let inReplyTo {
       deliverReply(message, inReplyTo: inReplyTo)
     } else {
       dispatch(message)
@@ -44,7 +65,7 @@ extension Node {
   private func dispatch(_ message: Message) {
     // `init` has no handler (`handle` refuses it), so the lookup comes first: the hot path
     // makes no extra comparison.
-    guard isInitialized, let handler = handlers[message.type] else {
+    guard isInitialized, let handler = handler(for: message.type) else {
       // Every reply before init goes out from `dest`: an empty one would be `"src": ""`.
       guard isInitialized || !message.dest.isEmpty else {
         return log(.warn, "ignored", "\(message.type) from \(message.src): empty dest before init")
@@ -74,6 +95,15 @@ extension Node {
     if isInitialized { return nodeID }
     guard let dest, !dest.isEmpty else { return nil }
     return dest
+  }
+
+  /// The handler for `type`: the last one found is kept, since a stream of requests is mostly of
+  /// one type (comparing two small strings costs less than hashing one).
+  private func handler(for type: String) -> Handler? {
+    if let last = lastHandler, last.type == type { return last.handler }
+    guard let h = handlers[type] else { return nil }
+    lastHandler = (type, h)
+    return h
   }
 
   /// `init`: stores the node's id and its peers', logs them, answers `init_ok`, then runs the

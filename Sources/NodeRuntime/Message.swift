@@ -5,48 +5,121 @@ package import Wire
 /// The getters throw error 12 (malformed request) naming the field, so a handler can simply
 /// `try` them. How it is stored is the runtime's business and may change.
 public struct Message: Sendable {
-  /// The envelope, as received.
-  package let envelope: Envelope
+  /// How a message is held: the parsed tree, or a copy of its bytes read lazily (the fast path,
+  /// which builds no tree).
+  enum Storage: Sendable {
+    case tree(Parsed)
+    case raw(RawMessage)
+  }
+
+  /// A parsed envelope, boxed so that a message is one reference wide and copies cheaply.
+  final class Parsed: Sendable {
+    let envelope: Envelope
+    init(_ envelope: Envelope) { self.envelope = envelope }
+  }
+
+  let storage: Storage
   /// When it was read.
   public let receivedAt: ClockReading
-  /// Where a reply to this message goes: small enough to keep while a call is under way. Found
-  /// once, since the dispatcher (for the calls a handler starts) and the reply both need it.
-  public let address: ReplyAddress
 
   /// Wraps a received envelope.
   package init(_ envelope: Envelope, receivedAt: ClockReading) {
-    self.envelope = envelope
+    self.storage = .tree(Parsed(envelope))
     self.receivedAt = receivedAt
-    self.address = ReplyAddress(src: envelope.src, msgID: envelope.msgID)
+  }
+
+  /// Wraps a message read lazily from its bytes (a plain envelope: `MessageView.isPlainEnvelope`).
+  package init(raw: RawMessage, receivedAt: ClockReading) {
+    self.storage = .raw(raw)
+    self.receivedAt = receivedAt
   }
 
   /// The sender.
-  public var src: String { envelope.src }
+  public var src: String {
+    switch storage {
+    case .tree(let parsed): return parsed.envelope.src
+    case .raw(let m): return m.srcText
+    }
+  }
   /// The receiver, as addressed.
-  public var dest: String { envelope.dest }
+  public var dest: String {
+    switch storage {
+    case .tree(let parsed): return parsed.envelope.dest
+    case .raw(let m): return m.destText
+    }
+  }
   /// The body's `type`.
-  public var type: String { envelope.type }
+  public var type: String {
+    switch storage {
+    case .tree(let parsed): return parsed.envelope.type
+    case .raw(let m): return m.typeText
+    }
+  }
   /// The body's `msg_id` (any JSON value but `null`), or nil: then a request gets no reply.
-  public var msgID: Value? { address.rawMsgID.map(Value.init) }
+  public var msgID: Value? { rawMsgID.map(Value.init) }
   /// The body's `in_reply_to` when it is an integer: the request this replies to.
-  public var inReplyTo: Int? { envelope.body["in_reply_to"]?.intValue }
+  public var inReplyTo: Int? { self["in_reply_to"]?.intValue }
   /// The whole body, to pass on as it came (a proxy's `result`, say).
-  public var body: Value { Value(.object(envelope.body)) }
+  public var body: Value {
+    switch storage {
+    case .tree(let parsed): return Value(.object(parsed.envelope.body))
+    case .raw(let m): return Value(raw: m.body!)
+    }
+  }
+  /// Where a reply to this message goes: small enough to keep while a call is under way.
+  public var address: ReplyAddress { ReplyAddress(src: src, msgID: rawMsgID) }
+
+  /// The body's `msg_id` as a tree (a number is no allocation), nil when absent or `null`.
+  var rawMsgID: JSON? {
+    switch storage {
+    case .tree(let parsed): return parsed.envelope.msgID
+    case .raw(let m): return m.msgIDTree
+    }
+  }
+
+  /// The body's `in_reply_to` as a tree, nil only when the key is absent: a body with the key,
+  /// whatever its value (`null` included), is a reply and is never answered.
+  var rawInReplyTo: JSON? {
+    switch storage {
+    case .tree(let parsed): return parsed.envelope.inReplyTo
+    case .raw(let m): return m.inReplyTo?.parsed()
+    }
+  }
+
+  /// The whole message as Python's `json.dumps` prints it, for trace lines, when it was read
+  /// from its bytes (the tree path logs the value it parsed).
+  var rawText: String? {
+    guard case .raw(let m) = storage else { return nil }
+    return m.whole.pythonText
+  }
 
   /// The error this message carries, when its type is `error`: its `code` and `text`.
   public var error: RPCError? {
-    guard envelope.type == "error" else { return nil }
-    let code = envelope.body["code"]?.intValue ?? ErrorCode.crash.rawValue
-    return RPCError(ErrorCode(code), envelope.body["text"]?.stringValue ?? "")
+    guard type == "error" else { return nil }
+    let code = self["code"]?.intValue ?? ErrorCode.crash.rawValue
+    return RPCError(ErrorCode(code), self["text"]?.stringValue ?? "")
   }
 
   /// The field `key` of the body, if present.
-  public subscript(key: String) -> Value? { envelope.body[key].map(Value.init) }
+  public subscript(key: String) -> Value? {
+    switch storage {
+    case .tree(let parsed): return parsed.envelope.body[key].map(Value.init)
+    case .raw(let m): return m.field(key).map(Value.init(field:))
+    }
+  }
+
+  /// The field `key` of the body as a tree, if present.
+  func tree(_ key: String) -> JSON? {
+    switch storage {
+    case .tree(let parsed): return parsed.envelope.body[key]
+    case .raw(let m): return m.field(key)?.parsed()
+    }
+  }
 
   /// The required field `key`, of any type.
   public func value(_ key: String) throws(RPCError) -> Value {
-    guard let v = envelope.body[key] else { throw missing(key) }
-    return Value(v)
+    guard let v = self[key] else { throw missing(key) }
+    return v
   }
 
   /// The required string field `key`.
@@ -100,7 +173,7 @@ public struct Message: Sendable {
 
   /// The optional integer field `key`, which must lie in `range`; nil when absent or null.
   public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(RPCError) -> Int? {
-    guard let v = envelope.body[key], v != .null else { return nil }
+    guard let v = tree(key), v != .null else { return nil }
     guard case .int(let i) = v, range.contains(i) else {
       throw malformed(
         "field \"\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
@@ -113,7 +186,7 @@ public struct Message: Sendable {
   public func optionalNumber(
     _ key: String, requirement: String, _ valid: (Double) -> Bool
   ) throws(RPCError) -> Double? {
-    guard let v = envelope.body[key], v != .null else { return nil }
+    guard let v = tree(key), v != .null else { return nil }
     guard let d = v.doubleValue, d.isFinite, valid(d) else {
       throw malformed("field \"\(key)\" must be a number \(requirement)")
     }
@@ -126,7 +199,7 @@ public struct Message: Sendable {
   }
 
   private func raw(_ key: String) throws(RPCError) -> JSON {
-    guard let v = envelope.body[key] else { throw missing(key) }
+    guard let v = tree(key) else { throw missing(key) }
     return v
   }
 

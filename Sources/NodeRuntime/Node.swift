@@ -37,9 +37,13 @@ public final class Node {
   public var sendFilter: ((Node, Outgoing) -> Bool)?
 
   var handlers: [String: Handler] = [:]
+  /// The handler the last request went to, with its type (see `handler(for:)`).
+  var lastHandler: (type: String, handler: Handler)?
   var initHooks: [(Node) throws -> Void] = []
   var parser: StreamParser
   var output: [UInt8] = []
+  /// The copy of the message being handled on the fast path; reused while nothing keeps it.
+  var incoming = RawMessage()
   var nextMsgID = 0
   var inputEnded = false
   /// Set while the runtime is inside a callback, to catch re-entry.
@@ -100,6 +104,7 @@ public final class Node {
   public func handle(_ type: String, _ handler: @escaping Handler) {
     precondition(type != "init", "init is handled by the engine; use onInit")
     handlers[type] = handler
+    lastHandler = nil
   }
 
   /// Runs `hook` after each `init` has been stored and answered (the ids are set).

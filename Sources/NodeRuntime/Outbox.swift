@@ -16,12 +16,13 @@ extension Node {
     to address: ReplyAddress, _ type: String, _ fields: KeyValuePairs<String, Value> = [:]
   ) {
     guard let inReplyTo = address.rawMsgID else { return }
-    var body = JSONObject()
-    body.fields.reserveCapacity(fields.count + 3)
-    body.append("type", .string(type))
-    for (k, v) in fields { body.append(k, v.json) }
-    body.append("in_reply_to", inReplyTo)
-    emit(from: nodeID, to: address.src, type: type, built: body)
+    // Written straight into the output: values passed through are transcoded, no body is built.
+    let id = takeMsgID()
+    transmit(from: nodeID, to: address.src, type: type, id: id) { w in
+      w.type(type)
+      for (k, v) in fields { w.field(k, v) }
+      w.reply(inReplyTo: inReplyTo, msgID: id)
+    }
   }
 
   /// Replies to `request` with an error body `{"type": "error", "code", "text", ...}`.
@@ -83,10 +84,18 @@ extension Node {
   func emit(from src: String, to dest: String, type: String, built body: consuming JSONObject)
     -> Int
   {
+    let id = takeMsgID()
+    transmit(from: src, to: dest, type: type, id: id) { w in
+      for f in body.fields { w.field(f.key, f.value) }
+      w.msgID(id)
+    }
+    return id
+  }
+
+  /// The next outgoing `msg_id`, used up.
+  @inline(__always) func takeMsgID() -> Int {
     let id = nextMsgID
     nextMsgID += 1
-    body.append("msg_id", .int(id))
-    transmit(from: src, to: dest, type: type, body, id: id)
     return id
   }
 
@@ -94,16 +103,18 @@ extension Node {
   /// place, or is appended when it has none. Returns the id, used even if a filter drops it.
   @discardableResult
   func emit(from src: String, to dest: String, forwarding body: consuming JSONObject) -> Int {
-    let id = nextMsgID
-    nextMsgID += 1
+    let id = takeMsgID()
     body["msg_id"] = .int(id)
-    transmit(from: src, to: dest, type: body["type"]?.stringValue ?? "", body, id: id)
+    transmit(from: src, to: dest, type: body["type"]?.stringValue ?? "", id: id) { w in
+      for f in body.fields { w.field(f.key, f.value) }
+    }
     return id
   }
 
   /// Writes one message line, unless the send filter drops it.
   private func transmit(
-    from src: String, to dest: String, type: String, _ body: JSONObject, id: Int
+    from src: String, to dest: String, type: String, id: Int,
+    _ body: (inout LineWriter) -> Void
   ) {
     if let sendFilter, !sendFilter(self, Outgoing(src: src, dest: dest, type: type, msgID: id)) {
       return
@@ -113,13 +124,10 @@ extension Node {
       return log(.warn, "not sent:", "no node id yet, dest=\(dest) type=\(type) msg_id=\(id)")
     }
     let start = output.count
-    output.append(contentsOf: #"{"src": "#.utf8)
-    JSONWriter.appendString(src, to: &output)
-    output.append(contentsOf: #", "dest": "#.utf8)
-    JSONWriter.appendString(dest, to: &output)
-    output.append(contentsOf: #", "body": "#.utf8)
-    JSONWriter.append(.object(body), to: &output)
-    output.append(contentsOf: "}\n".utf8)
+    JSONWriter.appendLine(to: &output) { w in
+      w.open(src: src, dest: dest)
+      body(&w)
+    }
     stats.sent += 1
     if logger.enabled(.trace) {
       log(.trace, "sent", String(decoding: output[start..<(output.count - 1)], as: UTF8.self))

@@ -28,7 +28,7 @@ public final class Runtime: Machine {
     enter(now)
     defer { node.busy = false }
     let node = self.node
-    node.parser.feed(bytes) { event in node.handle(event) }
+    node.parser.feed(bytes, views: { view in node.take(view) }, { event in node.handle(event) })
   }
 
   /// Input ended at `now`: a value left unfinished is malformed; the node runs on until idle.

@@ -5,11 +5,48 @@ package import Wire
 /// runtime's business and may change; build one with a literal (`5`, `"x"`, `[1, 2]`,
 /// `["key": 1]`) or the static makers.
 public struct Value: Hashable, Sendable, CustomStringConvertible {
-  /// The parsed tree behind the value.
-  package var json: JSON
+  /// A tree, or a value of a message read from its bytes, passed through as it came (written by
+  /// transcoding its bytes; parsed only when read).
+  enum Storage: Sendable {
+    case tree(JSON)
+    case raw(RawValue)
+  }
+
+  var storage: Storage
+
+  /// The parsed tree behind the value (parsed on each read for a passed-through value).
+  package var json: JSON {
+    get {
+      switch storage {
+      case .tree(let j): return j
+      case .raw(let r): return r.parsed()
+      }
+    }
+    set { storage = .tree(newValue) }
+  }
 
   /// Wraps a parsed value.
-  package init(_ json: JSON) { self.json = json }
+  package init(_ json: JSON) { storage = .tree(json) }
+
+  /// Wraps a value passed through from a message read from its bytes.
+  package init(raw: RawValue) { storage = .raw(raw) }
+
+  /// A body field of a message read from its bytes: a number, a boolean or `null` becomes a
+  /// tree (an integer costs no allocation), so keeping one does not keep its whole message; a
+  /// string, an array or an object stays raw, to be transcoded if it is passed on (keeping one
+  /// keeps its message's bytes, sized to the message).
+  init(field: RawValue) {
+    switch field.kind {
+    case .string, .array, .object: storage = .raw(field)
+    default: storage = .tree(field.parsed())
+    }
+  }
+
+  /// Whether two values are equal as trees (as Python compares what `json.loads` returns).
+  public static func == (a: Value, b: Value) -> Bool { a.json == b.json }
+
+  /// Hashes the tree, so equal values hash alike however they are held.
+  public func hash(into h: inout Hasher) { json.hash(into: &h) }
 
   /// `null`.
   public static let null = Value(.null)
@@ -50,7 +87,10 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// True for `null`.
-  public var isNull: Bool { json == .null }
+  public var isNull: Bool {
+    if case .raw(let r) = storage { return r.isNull }
+    return json == .null
+  }
 
   /// The boolean, if this is one.
   public var boolValue: Bool? {
@@ -94,12 +134,15 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
   public var kindName: String { json.kindName }
 
   /// The value as one line of JSON, exactly as Python's `json.dumps` prints it.
-  public var description: String { json.pythonText }
+  public var description: String {
+    if case .raw(let r) = storage { return r.pythonText }
+    return json.pythonText
+  }
 
   /// The value of JSON `text`, or nil when it is not JSON.
   public init?(parsing text: String) {
     guard let v = try? JSON.parse(text) else { return nil }
-    json = v
+    storage = .tree(v)
   }
 }
 
@@ -107,17 +150,27 @@ extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Express
   ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
   /// An integer literal.
-  public init(integerLiteral i: Int) { json = .int(i) }
+  public init(integerLiteral i: Int) { storage = .tree(.int(i)) }
   /// A floating-point literal.
   public init(floatLiteral d: Double) { self = .double(d) }
   /// A string literal.
-  public init(stringLiteral s: String) { json = .string(s) }
+  public init(stringLiteral s: String) { storage = .tree(.string(s)) }
   /// `true` or `false`.
-  public init(booleanLiteral b: Bool) { json = .bool(b) }
+  public init(booleanLiteral b: Bool) { storage = .tree(.bool(b)) }
   /// An array literal.
   public init(arrayLiteral items: Value...) { self = .array(items) }
   /// An object literal, keys in the order written.
   public init(dictionaryLiteral fields: (String, Value)...) {
     self = .object(fields.map { (key: $0.0, value: $0.1) })
+  }
+}
+
+extension LineWriter {
+  /// Writes a body field from a `Value`: a passed-through one transcoded from its bytes.
+  mutating func field(_ key: String, _ value: Value) {
+    switch value.storage {
+    case .tree(let j): field(key, j)
+    case .raw(let r): field(key, r)
+    }
   }
 }

@@ -57,10 +57,13 @@ public struct Ring<Element> {
   }
 }
 
-/// A ring that keeps only the newest `capacity` elements: appending to a full ring drops the
-/// oldest.
+/// A ring that keeps only the newest `capacity` elements: appending to a full ring overwrites
+/// the oldest in place (no element is moved or wrapped in an optional, so appending costs one
+/// store once full).
 public struct BoundedRing<Element> {
-  private var ring = Ring<Element>()
+  private var items: [Element] = []
+  /// Where the next element goes once full: the oldest element's index.
+  private var next = 0
   /// The most elements kept.
   public let capacity: Int
 
@@ -71,17 +74,23 @@ public struct BoundedRing<Element> {
   }
 
   /// The number of elements kept.
-  public var count: Int { ring.count }
+  public var count: Int { items.count }
 
   /// Appends `element`, dropping the oldest when full.
   public mutating func append(_ element: Element) {
-    if ring.count == capacity { ring.removeFirst() }
-    ring.append(element)
+    if items.count < capacity {
+      items.append(element)
+      return
+    }
+    items[next] = element
+    next += 1
+    if next == capacity { next = 0 }
   }
 
   /// The newest `n` elements (all when `n` exceeds the count), oldest first.
   public func suffix(_ n: Int) -> [Element] {
-    let k = Swift.min(Swift.max(n, 0), ring.count)
-    return (ring.count - k..<ring.count).map { ring[$0] }
+    let k = Swift.min(Swift.max(n, 0), items.count)
+    let oldest = items.count < capacity ? 0 : next
+    return (items.count - k..<items.count).map { items[(oldest + $0) % items.count] }
   }
 }

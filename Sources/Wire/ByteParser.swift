@@ -21,6 +21,11 @@ struct ByteParser {
   var scratch: [UInt8] = []
   /// Whether the last string parsed had an escape (so its bytes in `p` are not its UTF-8).
   var lastStringEscaped = false
+  /// Where the keys of the objects being skipped begin (see `skipObject`); lent by the caller so
+  /// its capacity is reused.
+  var keyStarts: [Int] = []
+  /// `RepeatDepth` bits: the depths at which `skipValue` met an object whose keys may repeat.
+  var repeats: UInt8 = 0
 
   init(_ p: UnsafeRawBufferPointer, from i: Int, to end: Int, maxDepth: Int, atEOF: Bool) {
     self.p = p
@@ -154,7 +159,13 @@ struct ByteParser {
   @inline(__always) func keySignature(_ lo: Int, _ hi: Int) -> UInt64 {
     let n = hi - lo
     guard n > 0 else { return 1 }
-    let h = UInt64(n) &* 0x9E37 &+ UInt64(p[lo]) &* 31 &+ UInt64(p[hi - 1])
+    return Self.signature(n, p[lo], p[hi - 1])
+  }
+
+  /// One of 64 bits, from a key's length and its first and last bytes.
+  @inline(__always) static func signature(_ n: Int, _ first: UInt8, _ last: UInt8) -> UInt64 {
+    guard n > 0 else { return 1 }
+    let h = UInt64(n) &* 0x9E37 &+ UInt64(first) &* 31 &+ UInt64(last)
     return 1 << (h & 63)
   }
 }

@@ -43,6 +43,8 @@ public struct StreamParser {
   var valueStartsLine = false
   /// Lines and columns, for the reports.
   var lines = LineCursor()
+  /// Lent to each validation of a `MessageView`, so its capacity is reused.
+  var keyScratch: [Int] = []
 
   /// Makes a parser that reports values larger than `maxValueBytes` or nested deeper than
   /// `maxDepth`.
@@ -58,9 +60,20 @@ public struct StreamParser {
   /// Feeds a chunk (it may end mid-value); emits each complete top-level value or problem, in
   /// order.
   public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (ParseEvent) -> Void) {
+    feed(bytes, views: nil, emit)
+  }
+
+  /// Feeds a chunk as `feed(_:_:)` does, but offers each complete value first to `views` as a
+  /// `MessageView` over its bytes, with no tree built; when `views` returns false (it did not
+  /// take the message), the value is parsed and emitted as usual. Input that fails validation
+  /// always goes the usual way, so malformed input is reported exactly as by `feed(_:_:)`.
+  public mutating func feed(
+    _ bytes: UnsafeRawBufferPointer, views: ((MessageView) -> Bool)?,
+    _ emit: (ParseEvent) -> Void
+  ) {
     if bytes.isEmpty { return }
     if buffer.isEmpty {
-      let keep = run(bytes, base: streamOffset, emit)
+      let keep = run(bytes, base: streamOffset, views, emit)
       lines.release(bytes, base: streamOffset, keep: keep)  // before the bytes are gone
       if keep < bytes.count {
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[keep...]))
@@ -72,7 +85,7 @@ public struct StreamParser {
       var copy: [UInt8] = []
       swap(&copy, &buffer)  // so `run` may fill `buffer` again while reading `copy`
       let keep = copy.withUnsafeBytes { p in
-        let keep = run(p, base: base, emit)
+        let keep = run(p, base: base, views, emit)
         lines.release(p, base: base, keep: keep)
         return keep
       }

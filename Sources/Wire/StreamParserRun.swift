@@ -2,7 +2,8 @@ extension StreamParser {
   /// Consumes what it can of `p` (whose first byte is at stream offset `base`) and returns the
   /// index from which the bytes must be kept for the next chunk (`p.count` when none).
   mutating func run(
-    _ p: UnsafeRawBufferPointer, base: Int, _ emit: (ParseEvent) -> Void
+    _ p: UnsafeRawBufferPointer, base: Int, _ views: ((MessageView) -> Bool)?,
+    _ emit: (ParseEvent) -> Void
   ) -> Int {
     var i = 0
     let end = p.count
@@ -35,7 +36,13 @@ extension StreamParser {
           // Known to hold one newline, at its end: the line cursor need not count it again.
           if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
         }
-        i = parseInPlace(p, from: i, lineEnd: lineEnd, base: base, emit)
+        // A message whole in its line is offered as a view first, with no tree; anything else
+        // (malformed, cut, longer than its line) goes the usual way, by the resync rules.
+        if let views, let e = offer(p, from: i, to: min(lineEnd, end), atEOF: false, views, emit) {
+          i = e
+        } else {
+          i = parseInPlace(p, from: i, lineEnd: lineEnd, base: base, emit)
+        }
       case .scanning(var scanner, let scanned, var candidate):
         mode = .between  // so the scanner's stack is not shared while it runs
         let s = i
@@ -53,7 +60,9 @@ extension StreamParser {
             candidate = nil
           }
         }
-        guard let next = scan(&scanner, from: s, scanned: scanned, limit: limit, p, base, emit)
+        guard
+          let next = scan(
+            &scanner, from: s, scanned: scanned, limit: limit, p, base, views, emit)
         else { return s }
         i = next
       }
@@ -71,7 +80,8 @@ extension StreamParser {
   /// the problems, and chunking never changes what is reported.
   mutating func scan(
     _ scanner: inout Scanner, from s: Int, scanned: Int, limit: Int,
-    _ p: UnsafeRawBufferPointer, _ base: Int, _ emit: (ParseEvent) -> Void
+    _ p: UnsafeRawBufferPointer, _ base: Int, _ views: ((MessageView) -> Bool)?,
+    _ emit: (ParseEvent) -> Void
   ) -> Int? {
     var j = s + scanned
     switch scanner.run(p, &j, limit) {
@@ -89,6 +99,9 @@ extension StreamParser {
       mode = .scanning(scanner, scanned: c - s, candidate: line)
       return s  // the loop looks at the candidate's line next
     case .complete(let e):
+      if let views, let after = offer(p, from: s, to: e, atEOF: true, views, emit) {
+        return after
+      }
       var parser = ByteParser(p, from: s, to: e, maxDepth: maxDepth, atEOF: true)
       do throws(ParseFailure) {
         emit(.value(try parser.parseValue()))
@@ -109,5 +122,33 @@ extension StreamParser {
       mode = .skippingLine  // to the end of the line where the limit was crossed
       return e + 1
     }
+  }
+
+  /// Validates the value at `s` as a `MessageView` and offers it to `views`; parses and emits it
+  /// if `views` does not take it. Returns where to go on, or nil when the value is not valid
+  /// and whole before `end` (the caller then goes the usual way, which reports the problem).
+  mutating func offer(
+    _ p: UnsafeRawBufferPointer, from s: Int, to end: Int, atEOF: Bool,
+    _ views: (MessageView) -> Bool, _ emit: (ParseEvent) -> Void
+  ) -> Int? {
+    let limit = end - s > maxValueBytes ? s + maxValueBytes : end
+    var parser = ByteParser(p, from: s, to: limit, maxDepth: maxDepth, atEOF: atEOF)
+    swap(&parser.keyStarts, &keyScratch)
+    defer { swap(&parser.keyStarts, &keyScratch) }
+    let view: MessageView
+    do throws(ParseFailure) {
+      view = try MessageView(parsing: &parser)
+    } catch {
+      return nil
+    }
+    if !views(view) {
+      var tree = ByteParser(p, from: s, to: parser.i, maxDepth: maxDepth, atEOF: true)
+      do throws(ParseFailure) {
+        emit(.value(try tree.parseValue()))
+      } catch {
+        preconditionFailure("a validated value failed to parse: \(error)")
+      }
+    }
+    return parser.i
   }
 }

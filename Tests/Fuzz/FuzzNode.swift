@@ -14,6 +14,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   let input = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size)
   var run = FuzzRun(input)
   run.run()
+  checkViewsAgreeWithTrees(input)
   return 0
 }
 

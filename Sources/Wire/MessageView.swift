@@ -1,0 +1,204 @@
+/// One complete, valid JSON value read lazily as a Maelstrom message: the envelope's `src`,
+/// `dest` and `body`, the body's `type`, `msg_id` and `in_reply_to`, and any body field by key,
+/// each as a `RawJSON` over the input bytes. Validating it checks exactly what the tree parser
+/// checks; nothing is built.
+///
+/// A repeated key keeps its last value, as in Python's `dict`. It points into the input being
+/// handled: it is valid only during the callback it was given to.
+public struct MessageView {
+  /// The value's bytes.
+  let bytes: UnsafeRawBufferPointer
+  var spans = EnvelopeSpans()
+  /// `RepeatDepth` bits from validation.
+  let repeats: UInt8
+
+  /// Validates the value at `parser.i`, leaving `parser.i` just after it.
+  init(parsing parser: inout ByteParser) throws(ParseFailure) {
+    let start = parser.i
+    parser.repeats = 0
+    var spans = EnvelopeSpans()
+    if start < parser.end && parser.p[start] == UInt8(ascii: "{") {
+      try parser.skipEnvelopeObject(level: 1, &spans)
+    } else {
+      try parser.skipValue()
+      spans.notAnObject = true
+    }
+    bytes = UnsafeRawBufferPointer(rebasing: parser.p[start..<parser.i])
+    self.spans = spans.shifted(by: -start)
+    repeats = parser.repeats
+  }
+
+  /// Whether this is an envelope the fast path can take as it stands: an object whose `src` and
+  /// `dest` are strings and whose `body` is an object with a string `type`, none of their keys
+  /// escaped. Anything else goes through the tree (and its error replies).
+  public var isPlainEnvelope: Bool {
+    !spans.notAnObject && !spans.escapedKey && spans.src.isString(in: bytes)
+      && spans.dest.isString(in: bytes) && spans.body.starts(with: UInt8(ascii: "{"), in: bytes)
+      && spans.type.isString(in: bytes)
+  }
+
+  /// The sender, `src`.
+  public var src: RawJSON? { raw(spans.src, RepeatDepth.nested) }
+  /// The receiver, `dest`.
+  public var dest: RawJSON? { raw(spans.dest, RepeatDepth.nested) }
+  /// The `body`.
+  public var body: RawJSON? { raw(spans.body, RepeatDepth.body | RepeatDepth.nested) }
+  /// The body's `type`.
+  public var type: RawJSON? { raw(spans.type, RepeatDepth.nested) }
+  /// The body's `msg_id`, when present (it may be `null`).
+  public var msgID: RawJSON? { raw(spans.msgID, RepeatDepth.nested) }
+  /// The body's `in_reply_to`, when present (it may be `null`: the message is a reply anyway).
+  public var inReplyTo: RawJSON? { raw(spans.inReplyTo, RepeatDepth.nested) }
+
+  /// The whole value.
+  public var whole: RawJSON { RawJSON(bytes, mayRepeatKeys: repeats != 0) }
+
+  /// The value as a tree, as the parser would have built it.
+  public func parsed() -> JSON { whole.parsed() }
+
+  /// The body's field `key` (its last occurrence), when the body is an object without escaped
+  /// keys. O(size of the body): the body is walked again, without checking what was checked.
+  public func field(_ key: String) -> RawJSON? {
+    guard !spans.escapedKey, spans.body.starts(with: UInt8(ascii: "{"), in: bytes) else {
+      return nil
+    }
+    var key = key
+    return key.withUTF8 { k in raw(find(k), RepeatDepth.nested) }
+  }
+
+  /// Where the value of the body's last field named `key` lies.
+  func find(_ key: UnsafeBufferPointer<UInt8>) -> Span {
+    let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    let end = spans.body.hi
+    var found = Span()
+    var k = Valid.whitespace(p, spans.body.lo + 1)
+    guard p[k] != UInt8(ascii: "}") else { return found }
+    while true {
+      let keyStart = k + 1
+      k = Valid.string(p, k, end)
+      let keyEnd = k - 1
+      k = Valid.whitespace(p, Valid.whitespace(p, k) + 1)
+      let valueStart = k
+      k = Valid.value(p, k, end)
+      if keyEnd - keyStart == key.count && Valid.same(p + keyStart, key) {
+        found = Span(lo: valueStart, hi: k)
+      }
+      k = Valid.whitespace(p, k)
+      guard p[k] == UInt8(ascii: ",") else { return found }
+      k = Valid.whitespace(p, k + 1)
+    }
+  }
+
+  @inline(__always) func raw(_ span: Span, _ depths: UInt8) -> RawJSON? {
+    guard span.lo >= 0 else { return nil }
+    return RawJSON(
+      UnsafeRawBufferPointer(rebasing: bytes[span.lo..<span.hi]),
+      mayRepeatKeys: repeats & depths != 0)
+  }
+}
+
+/// Where one value lies in a message's bytes; `lo` is -1 when it is absent.
+struct Span {
+  var lo = -1
+  var hi = -1
+
+  func isString(in p: UnsafeRawBufferPointer) -> Bool { starts(with: UInt8(ascii: "\""), in: p) }
+
+  func starts(with b: UInt8, in p: UnsafeRawBufferPointer) -> Bool { lo >= 0 && p[lo] == b }
+}
+
+/// The envelope's parts found while validating, each at its last occurrence.
+struct EnvelopeSpans {
+  var src = Span()
+  var dest = Span()
+  var body = Span()
+  var type = Span()
+  var msgID = Span()
+  var inReplyTo = Span()
+  /// Whether a key of the envelope or the body has an escape: then names are not compared.
+  var escapedKey = false
+  /// Whether the value is not an object at all.
+  var notAnObject = false
+
+  /// The spans moved by `d` bytes.
+  func shifted(by d: Int) -> EnvelopeSpans {
+    func move(_ s: Span) -> Span { s.lo < 0 ? s : Span(lo: s.lo + d, hi: s.hi + d) }
+    var m = self
+    (m.src, m.dest, m.body) = (move(src), move(dest), move(body))
+    (m.type, m.msgID, m.inReplyTo) = (move(type), move(msgID), move(inReplyTo))
+    return m
+  }
+}
+
+extension ByteParser {
+  /// `skipObject` for the envelope (`level` 1) and its body (`level` 2), noting where the parts
+  /// of the envelope lie. A later `body` replaces an earlier one, and with it `type`, `msg_id`
+  /// and `in_reply_to`.
+  mutating func skipEnvelopeObject(level: Int, _ spans: inout EnvelopeSpans) throws(ParseFailure) {
+    if depth == maxDepth { throw .tooDeep(i) }
+    depth += 1
+    i += 1
+    skipWhitespace()
+    guard i < end else { throw .incomplete }
+    if p[i] == UInt8(ascii: "}") {
+      i += 1
+      depth -= 1
+      return
+    }
+    var keys = KeyTracker(base: keyStarts.count)
+    while true {
+      let keyStart = i + 1
+      var keyEnd = 0
+      let escaped = try skipKey(&keys, exact: false, keyEnd: &keyEnd)
+      var part = EnvelopePart.other
+      if escaped {
+        spans.escapedKey = true
+      } else {
+        part = envelopePart(keyStart, keyEnd, level: level)
+      }
+      let valueStart = i
+      if part == .body {
+        (spans.type, spans.msgID, spans.inReplyTo) = (Span(), Span(), Span())
+        if i < end && p[i] == UInt8(ascii: "{") {
+          try skipEnvelopeObject(level: 2, &spans)
+        } else {
+          try skipValue()
+        }
+      } else {
+        try skipValue()
+      }
+      let span = Span(lo: valueStart, hi: i)
+      switch part {
+      case .src: spans.src = span
+      case .dest: spans.dest = span
+      case .body: spans.body = span
+      case .type: spans.type = span
+      case .msgID: spans.msgID = span
+      case .inReplyTo: spans.inReplyTo = span
+      case .other: break
+      }
+      guard try another(closing: UInt8(ascii: "}"), "expected ',' or '}' in object") else { break }
+    }
+    finishKeys(keys)
+    depth -= 1
+  }
+
+  /// Which part of the envelope the unescaped key `lo..<hi` names.
+  @inline(__always) func envelopePart(_ lo: Int, _ hi: Int, level: Int) -> EnvelopePart {
+    let k = p.baseAddress! + lo
+    switch (level, hi - lo) {
+    case (1, 3): return KnownStrings.same(k, "src") ? .src : .other
+    case (1, 4):
+      return KnownStrings.same(k, "dest") ? .dest : KnownStrings.same(k, "body") ? .body : .other
+    case (2, 4): return KnownStrings.same(k, "type") ? .type : .other
+    case (2, 6): return KnownStrings.same(k, "msg_id") ? .msgID : .other
+    case (2, 11): return KnownStrings.same(k, "in_reply_to") ? .inReplyTo : .other
+    default: return .other
+    }
+  }
+}
+
+/// The parts of an envelope that `MessageView` finds while validating.
+enum EnvelopePart {
+  case src, dest, body, type, msgID, inReplyTo, other
+}

@@ -1,0 +1,176 @@
+/// A copy of one valid message's bytes with where its parts lie, read as `MessageView` reads
+/// them: what the runtime keeps of a message it took from a view, and what its values point
+/// into. Reusable: `load` replaces the contents, which is safe only while nothing else holds it
+/// (check `isKnownUniquelyReferenced`); a value or message someone kept keeps its copy alive.
+public final class RawMessage: @unchecked Sendable {
+  var storage: UnsafeMutableRawPointer
+  var capacity: Int
+  var count = 0
+  var spans = EnvelopeSpans()
+  var repeats: UInt8 = 0
+  var cachedSrc = TextCache()
+  var cachedDest = TextCache()
+  var cachedType = TextCache()
+  var cachedMsgID: JSON??
+
+  /// An empty message with room for `capacity` bytes (a typical message by default; the exact
+  /// size of the next one when the last is being kept, so kept messages cost what they hold).
+  public init(capacity: Int = 256) {
+    self.capacity = max(capacity, 16)
+    storage = .allocate(byteCount: self.capacity, alignment: 8)
+  }
+
+  deinit { storage.deallocate() }
+
+  /// Replaces the contents with a copy of `view`; grows only when it does not fit.
+  public func load(_ view: MessageView) {
+    let n = view.bytes.count
+    if n > capacity {
+      storage.deallocate()
+      capacity = max(n, capacity * 2)
+      storage = .allocate(byteCount: capacity, alignment: 8)
+    }
+    if n > 0 { storage.copyMemory(from: view.bytes.baseAddress!, byteCount: n) }
+    count = n
+    spans = view.spans
+    repeats = view.repeats
+    cachedSrc.loaded = false
+    cachedDest.loaded = false
+    cachedType.loaded = false
+    cachedMsgID = nil
+  }
+
+  /// The body's `msg_id` as a tree (made once), nil when absent or `null`.
+  public var msgIDTree: JSON? {
+    if let id = cachedMsgID { return id }
+    let id = msgID.flatMap { $0.isNull ? nil : $0.parsed() }
+    cachedMsgID = .some(id)
+    return id
+  }
+
+  /// `src` as a string, or "" when it is not one.
+  public var srcText: String { cachedSrc.text(of: spans.src, in: bytes) }
+
+  /// `dest` as a string, or "" when it is not one.
+  public var destText: String { cachedDest.text(of: spans.dest, in: bytes) }
+
+  /// The body's `type` as a string, or "" when it is not one.
+  public var typeText: String { cachedType.text(of: spans.type, in: bytes) }
+
+  /// Whether a message this large is worth keeping for reuse (a burst may have grown it).
+  public var isModest: Bool { capacity <= 1 << 16 }
+
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+
+  /// The view of the copy; valid while this object lives and is not reloaded.
+  var view: MessageView { MessageView(bytes: bytes, spans: spans, repeats: repeats) }
+
+  func value(_ raw: RawJSON?) -> RawValue? {
+    guard let raw else { return nil }
+    let lo = raw.bytes.baseAddress! - UnsafeRawPointer(storage)
+    return RawValue(message: self, lo: lo, hi: lo + raw.bytes.count, mayRepeat: raw.mayRepeatKeys)
+  }
+
+  /// The sender, `src`.
+  public var src: RawValue? { value(view.src) }
+  /// The receiver, `dest`.
+  public var dest: RawValue? { value(view.dest) }
+  /// The `body`.
+  public var body: RawValue? { value(view.body) }
+  /// The body's `type`.
+  public var type: RawValue? { value(view.type) }
+  /// The body's `msg_id`, when present (it may be `null`).
+  public var msgID: RawValue? { value(view.msgID) }
+  /// The body's `in_reply_to`, when present (it may be `null`).
+  public var inReplyTo: RawValue? { value(view.inReplyTo) }
+  /// The whole message.
+  public var whole: RawValue { value(view.whole)! }
+
+  /// The body's field `key` (its last occurrence). O(size of the body).
+  public func field(_ key: String) -> RawValue? { value(view.field(key)) }
+}
+
+/// One value of a `RawMessage`, passed through as it came: read it, write it in Python's format
+/// (transcoded from its bytes, no tree), or keep it (it keeps its message's copy alive).
+public struct RawValue: @unchecked Sendable {
+  let message: RawMessage
+  let lo: Int
+  let hi: Int
+  let mayRepeat: Bool
+
+  /// The value as a `RawJSON`, valid while this value lives.
+  var raw: RawJSON {
+    RawJSON(UnsafeRawBufferPointer(rebasing: message.bytes[lo..<hi]), mayRepeatKeys: mayRepeat)
+  }
+
+  /// The value's kind.
+  public var kind: RawJSON.Kind { raw.kind }
+  /// The number of bytes the value takes in its message.
+  public var byteCount: Int { hi - lo }
+  /// Whether the value is `null`.
+  public var isNull: Bool { raw.isNull }
+  /// The value as a tree (an integer that fits in `Int` without a parser).
+  public func parsed() -> JSON {
+    let r = raw
+    if let i = r.intValue { return .int(i) }
+    return r.parsed()
+  }
+  /// The string, if this is a string (escapes decoded).
+  public var stringValue: String? { raw.stringValue }
+  /// Whether this is the string `s`.
+  public func isString(_ s: String) -> Bool { raw.isString(s) }
+  /// The integer, if this is an integer that fits in `Int`.
+  public var intValue: Int? { raw.intValue }
+  /// Appends the value as Python's `json.dumps` prints it.
+  public func write(to out: inout [UInt8]) { raw.write(to: &out) }
+  /// The text Python's `json.dumps` prints for this value.
+  public var pythonText: String { raw.pythonText }
+}
+
+extension MessageView {
+  init(bytes: UnsafeRawBufferPointer, spans: EnvelopeSpans, repeats: UInt8) {
+    self.bytes = bytes
+    self.spans = spans
+    self.repeats = repeats
+  }
+}
+
+extension LineWriter {
+  /// Writes the envelope's head, with a `dest` passed through (normally a request's `src`).
+  public mutating func open(src: String, dest: RawValue) { open(src: src, dest: dest.raw) }
+
+  /// Writes a body field whose value is passed through from a kept message.
+  public mutating func field(_ key: String, _ value: RawValue) { field(key, value.raw) }
+}
+
+/// One string of a message, made once per message, and kept from one message to the next while
+/// its bytes stay the same (a client's id, the node's, `echo`): then no string is made at all.
+struct TextCache {
+  var loaded = false
+  /// Up to 8 bytes of the last string made, with its length; `count` is -1 when there is none.
+  var word: UInt64 = 0
+  var count = -1
+  var string = ""
+
+  /// The string value of the (valid) string at `span` in `bytes`, or "" when it is none.
+  mutating func text(of span: Span, in bytes: UnsafeRawBufferPointer) -> String {
+    if loaded { return string }
+    loaded = true
+    guard span.lo >= 0 && bytes[span.lo] == UInt8(ascii: "\"") else {
+      (word, count, string) = (0, -1, "")
+      return string
+    }
+    let n = span.hi - span.lo - 2
+    var w: UInt64 = 0
+    if n <= 8 {
+      for k in 0..<n { w |= UInt64(bytes[span.lo + 1 + k]) << (8 * k) }
+      if n == count && w == word { return string }
+    }
+    let raw = RawJSON(
+      UnsafeRawBufferPointer(rebasing: bytes[span.lo..<span.hi]), mayRepeatKeys: false)
+    string = raw.stringValue ?? ""
+    // A short string with an escape is not cached by its bytes: its bytes are not its text.
+    (word, count) = n <= 8 && raw.plainString != nil ? (w, n) : (0, -1)
+    return string
+  }
+}

@@ -1,0 +1,210 @@
+/// Writing a validated value's input bytes straight into Python's `json.dumps` format, with no
+/// tree: whitespace dropped, Python's separators, strings re-escaped as `ensure_ascii` does,
+/// numbers as Python prints them after `json.loads`. An object that may repeat a key goes
+/// through the tree instead, which keeps Python's first position and last value.
+extension RawOutput {
+  /// Writes `v` in Python's format.
+  mutating func raw(_ v: RawJSON) {
+    if v.mayRepeatKeys {
+      value(v.parsed())
+      return
+    }
+    let p = v.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    let end = transcode(p, 0, v.bytes.count)
+    precondition(end == v.bytes.count, "a raw value ends where it was found to end")
+  }
+
+  /// Writes the value at `p[k]` and returns the index just after it; `end` is where the
+  /// outermost value ends, so reading stops there.
+  mutating func transcode(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
+    switch p[k] {
+    case UInt8(ascii: "\""): return transcodeString(p, k, end)
+    case UInt8(ascii: "{"): return transcodeContainer(p, k, end, closing: UInt8(ascii: "}"))
+    case UInt8(ascii: "["): return transcodeContainer(p, k, end, closing: UInt8(ascii: "]"))
+    case UInt8(ascii: "t"), UInt8(ascii: "n"):
+      ensure(4)
+      put(p + k, 4)
+      return k + 4
+    case UInt8(ascii: "f"):
+      ensure(5)
+      put(p + k, 5)
+      return k + 5
+    default: return transcodeNumber(p, k, end)
+    }
+  }
+
+  @inline(__always) func skipWhitespace(_ p: UnsafePointer<UInt8>, _ k: Int) -> Int {
+    var k = k
+    while true {
+      let b = p[k]
+      guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return k }
+      k += 1
+    }
+  }
+
+  /// Writes an array or an object: elements (or key and value) separated as Python does.
+  mutating func transcodeContainer(
+    _ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int, closing: UInt8
+  ) -> Int {
+    ensure(1)
+    put(p[k])
+    var k = skipWhitespace(p, k + 1)
+    let isObject = closing == UInt8(ascii: "}")
+    if p[k] != closing {
+      while true {
+        k = transcode(p, k, end)
+        if isObject {
+          // The key, then its ':' and the value.
+          k = skipWhitespace(p, skipWhitespace(p, k) + 1)
+          ensure(2)
+          put(": ")
+          k = transcode(p, k, end)
+        }
+        k = skipWhitespace(p, k)
+        guard p[k] == UInt8(ascii: ",") else { break }
+        ensure(2)
+        put(", ")
+        k = skipWhitespace(p, k + 1)
+      }
+    }
+    ensure(1)
+    put(closing)
+    return k + 1
+  }
+
+  /// Writes an integer as it is (but `-0` as `0`), a number with a fraction or an exponent as
+  /// Python's `repr` of its double.
+  mutating func transcodeNumber(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
+    var e = k
+    var isDouble = false
+    while e < end {
+      let b = p[e]
+      if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") || b == UInt8(ascii: "-") {
+        e += 1
+      } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+        || b == UInt8(ascii: "+")
+      {
+        isDouble = true
+        e += 1
+      } else {
+        break
+      }
+    }
+    if !isDouble {
+      if e - k == 2 && p[k] == UInt8(ascii: "-") && p[k + 1] == UInt8(ascii: "0") {
+        ensure(1)
+        put(UInt8(ascii: "0"))
+      } else {
+        ensure(e - k)
+        put(p + k, e - k)
+      }
+      return e
+    }
+    let text = String(decoding: UnsafeBufferPointer(start: p + k, count: e - k), as: UTF8.self)
+    value(.double(Double(text)!))
+    return e
+  }
+
+  /// Writes a string re-escaped as Python does: printable ASCII in runs, every escape decoded
+  /// and written again, non-ASCII as `\uXXXX` (a surrogate pair above U+FFFF).
+  mutating func transcodeString(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
+    ensure(1)
+    put(UInt8(ascii: "\""))
+    var k = k + 1
+    while true {
+      let run = plainRun(p, k, end)
+      ensure(run + 12)  // the run, and one escape of up to 12 bytes
+      put(p + k, run)
+      k += run
+      let b = p[k]
+      switch b {
+      case UInt8(ascii: "\""):
+        put(UInt8(ascii: "\""))
+        return k + 1
+      case UInt8(ascii: "\\"):
+        k = reescape(p, k)
+      case 0x7F:
+        unit(0x7F)
+        k += 1
+      default:
+        k = escape(p, at: k)
+      }
+    }
+  }
+
+  /// The number of bytes from `p[k]` on that Python writes as they are: printable ASCII but `"`
+  /// and `\`. Read a word at a time before `end`; a valid string ends with a quote, so this
+  /// stops.
+  @inline(__always) func plainRun(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
+    let raw = UnsafeRawPointer(p)
+    var n = 0
+    while k &+ n &+ 8 <= end {
+      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k &+ n, as: UInt64.self))
+      let special = escapeBytes(w)
+      if special != 0 { return n &+ special.trailingZeroBitCount &>> 3 }
+      n &+= 8
+    }
+    while true {
+      let b = p[k &+ n]
+      if b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return n }
+      n &+= 1
+    }
+  }
+
+  /// The high bits of the bytes of `w` that Python escapes (`"`, `\`, below 0x20, 0x7F and
+  /// above), and maybe of bytes after the first such byte.
+  @inline(__always) func escapeBytes(_ w: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let t =
+      (w &- ones &* 0x20) | ((w ^ ones &* 0x22) &- ones) | ((w ^ ones &* 0x5C) &- ones)
+      | ((w ^ ones &* 0x7F) &- ones)
+    return (t | w) & high
+  }
+
+  /// Writes the escape at `p[k]` (a backslash) as Python writes the character it stands for;
+  /// returns the index after it.
+  mutating func reescape(_ p: UnsafePointer<UInt8>, _ k: Int) -> Int {
+    let e = p[k + 1]
+    switch e {
+    case UInt8(ascii: "u"): break
+    case UInt8(ascii: "/"):
+      put(UInt8(ascii: "/"))
+      return k + 2
+    default:
+      // `\"`, `\\`, `\b`, `\f`, `\n`, `\r` and `\t` are written as they came.
+      put(p + k, 2)
+      return k + 2
+    }
+    let u = hex4(p + k + 2)
+    if u >= 0xD800 && u <= 0xDBFF {
+      // A high surrogate is followed by its low half (validation checked it).
+      unit(u)
+      unit(hex4(p + k + 8))
+      return k + 12
+    }
+    switch u {
+    case 0x22: put("\\\"")
+    case 0x5C: put("\\\\")
+    case 0x0A: put("\\n")
+    case 0x0D: put("\\r")
+    case 0x09: put("\\t")
+    case 0x08: put("\\b")
+    case 0x0C: put("\\f")
+    case 0x20..<0x7F: put(UInt8(truncatingIfNeeded: u))
+    default: unit(u)
+    }
+    return k + 6
+  }
+
+  /// The value of the four hex digits at `p` (validated).
+  @inline(__always) func hex4(_ p: UnsafePointer<UInt8>) -> UInt32 {
+    var v: UInt32 = 0
+    for m in 0..<4 {
+      let b = UInt32(p[m])
+      let d = b <= 0x39 ? b &- 0x30 : (b | 0x20) &- 0x57
+      v = v << 4 | d
+    }
+    return v
+  }
+}
