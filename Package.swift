@@ -46,6 +46,8 @@ let package = Package(
       ],
       swiftSettings: release
     ),
+    // Maelstrom's workloads: the pure state of each, and its handlers.
+    .target(name: "Workloads", swiftSettings: release),
     // Drives a Node on virtual time and captures what it writes: shared by the tests.
     .target(
       name: "Harness", dependencies: ["NodeRuntime", "Handlers", "Policy", "Wire"],
@@ -61,6 +63,7 @@ let package = Package(
     .testTarget(
       name: "HandlersTests",
       dependencies: ["Handlers", "NodeRuntime", "Wire", "Policy", "Harness", "TestSupport"]),
+    .testTarget(name: "WorkloadsTests", dependencies: ["Workloads"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
     // Runs the built binary; Wire parses what the nodes write.
     .testTarget(name: "EndToEndTests", dependencies: ["messenger", "Wire", "Policy"]),

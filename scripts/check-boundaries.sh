@@ -12,6 +12,7 @@ allowed() {
     Handlers) echo "NodeRuntime Policy Wire" ;;
     EventLoop) echo "CLibevent Glibc NodeRuntime Policy" ;;
     Bench) echo "Policy Glibc" ;;
+    Workloads) echo "" ;;
     messenger) echo "EventLoop Handlers NodeRuntime Policy Wire ArgumentParser Glibc" ;;
     *) return 1 ;;
   esac
