@@ -79,3 +79,11 @@ public struct Counter: Sendable {
     entries.merge(received)
   }
 }
+
+extension Counter: Gossiping {
+  /// Merges the entries a peer sent; nothing to pass on.
+  public mutating func receive(_ delta: Entries, from peer: String) -> [Flush] {
+    merge(delta)
+    return []
+  }
+}

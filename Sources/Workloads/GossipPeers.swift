@@ -125,3 +125,14 @@ public struct GossipPeers<Delta: GossipDelta>: Sendable {
     return Flush(peer: peer, delay: link.failures == 0 ? .batch : .backoff(failures: link.failures))
   }
 }
+
+/// A workload's state that spreads by gossip: the queues of what each peer is owed, and what a
+/// delta from a peer does here. Broadcast, g-set and the counters share one runtime glue on it.
+public protocol Gossiping {
+  /// What one gossip message carries.
+  associatedtype Delta: GossipDelta
+  /// What each peer is owed.
+  var peers: GossipPeers<Delta> { get set }
+  /// Merges `delta`, which `peer` sent; returns the flushes to arm for news to pass on.
+  mutating func receive(_ delta: Delta, from peer: String) -> [Flush]
+}

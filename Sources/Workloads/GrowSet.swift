@@ -26,3 +26,10 @@ public struct GrowSet<Value: Hashable & Sendable>: Sendable {
     }
   }
 }
+
+extension GrowSet: Gossiping {
+  /// Adds the values a neighbor sent.
+  public mutating func receive(_ delta: Values<Value>, from peer: String) -> [Flush] {
+    add(delta.items, from: peer)
+  }
+}
