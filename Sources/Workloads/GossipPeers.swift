@@ -69,6 +69,9 @@ public struct GossipPeers<Delta: GossipDelta>: Sendable {
   /// The peers, in order.
   public var peers: [String] { links.keys.sorted() }
 
+  /// The number of peers.
+  public var count: Int { links.count }
+
   /// Whether every peer has acknowledged everything: then no timer need be armed.
   public var isQuiet: Bool {
     links.values.allSatisfy { $0.unsent.isEmpty && $0.inFlight.isEmpty }

@@ -111,7 +111,7 @@ struct Simulation<State: Gossiping> {
   }
 
   private mutating func arm(_ flushes: [Flush], on node: String) {
-    let peerCount = nodes[node]!.peers.peers.count
+    let peerCount = nodes[node]!.peers.count
     for f in flushes {
       let wait: Double
       switch f.delay {
