@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
 
 .PHONY: deps build check lint boundaries demo run trace bench soak leakcheck fuzz flood install \
-  clean
+  clean example
 
 # libevent's headers and pkg-config file: the one system dependency (Debian: libevent-dev).
 deps:
@@ -21,11 +21,14 @@ deps:
 	fi
 
 # The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
+# The two flags are passed here, not in Package.swift (which a dependent package could not use
+# with them): optimization across modules, and no dynamic exclusivity checks (README, "Choices").
+RELEASE_FLAGS := -Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked
 build: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_FLAGS)
 
 lint: deps
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Examples Package.swift
 
 boundaries: deps
 	scripts/check-boundaries.sh
@@ -36,6 +39,13 @@ check: deps lint boundaries
 	$(SWIFT) build -Xswiftc -warnings-as-errors
 	$(MAKE) build
 	$(SWIFT) test
+	$(MAKE) example
+
+# The README's example (Examples/Counter) built by a package outside this one that depends on
+# the Messenger library by URL and version (Tests/ExternalPackage), then run on a scripted
+# session; the README must quote the example verbatim. About a minute: it compiles the library.
+example:
+	scripts/external-package.sh
 
 # A short session through the node: its input, then what it wrote to stdout and to stderr.
 demo: build

@@ -1,19 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds optimize across modules (the hot path crosses Wire, Policy and NodeRuntime, and
-// unspecialized generics cost a runtime metadata lookup per call) and drop the dynamic
-// exclusivity checks of class properties, which the single-threaded loop cannot violate.
-let release: [SwiftSetting] = [
-  .unsafeFlags(
-    ["-cross-module-optimization", "-enforce-exclusivity=unchecked"],
-    .when(configuration: .release))
-]
-
+// No unsafe flags: SwiftPM refuses them in a package that others depend on by URL and version.
+// `make build` passes `-cross-module-optimization` and `-enforce-exclusivity=unchecked` to the
+// release binary's build instead (README, "Choices": why, and what each is worth).
 let package = Package(
   name: "messenger",
   products: [
-    .executable(name: "messenger", targets: ["messenger"])
+    .executable(name: "messenger", targets: ["messenger"]),
+    // The engine as a library: `import Messenger` to write a Maelstrom node.
+    .library(name: "Messenger", targets: ["Messenger"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -26,25 +22,23 @@ let package = Package(
       providers: [.apt(["libevent-dev"])]
     ),
     // JSON values, the streaming parser, the Python-format writer, the envelope.
-    .target(name: "Wire", swiftSettings: release),
-    // Time values, seeded generators, backoff, pending calls, LRU: pure, no I/O.
-    .target(name: "Policy", swiftSettings: release),
-    // The node as a state machine driven by bytes and time.
-    .target(name: "NodeRuntime", dependencies: ["Wire", "Policy"], swiftSettings: release),
-    // One file per family of messages.
-    .target(
-      name: "Handlers", dependencies: ["NodeRuntime", "Wire", "Policy"], swiftSettings: release),
+    .target(name: "Wire"),
+    // Time values, seeded generators, backoff, retry plans, pending calls, LRU: pure, no I/O.
+    .target(name: "Policy"),
+    // The node as a state machine driven by bytes and time: the engine.
+    .target(name: "NodeRuntime", dependencies: ["Wire", "Policy"]),
+    // "The Messenger" track: one file per family of messages.
+    .target(name: "Handlers", dependencies: ["NodeRuntime", "Wire", "Policy"]),
     // The only importer of CLibevent: loop, stdin, timer, signals, stdout, clock.
-    .target(
-      name: "EventLoop", dependencies: ["CLibevent", "NodeRuntime", "Policy"],
-      swiftSettings: release),
+    .target(name: "EventLoop", dependencies: ["CLibevent", "NodeRuntime", "Policy"]),
+    // The library's one import: the engine re-exported, and a node run on stdin and stdout.
+    .target(name: "Messenger", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
     .executableTarget(
       name: "messenger",
       dependencies: [
         "EventLoop", "NodeRuntime", "Handlers", "Policy", "Wire",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: release
+      ]
     ),
     // Maelstrom's workloads: the pure state of each, and its handlers.
     .target(name: "Workloads", swiftSettings: release),
@@ -55,7 +49,7 @@ let package = Package(
     // Runs python3 for the tests that compare against CPython.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     // In-process micro-benchmarks for `make bench`.
-    .executableTarget(name: "Bench", dependencies: ["Policy"], swiftSettings: release),
+    .executableTarget(name: "Bench", dependencies: ["Policy"]),
     .testTarget(name: "WireTests", dependencies: ["Wire", "Policy", "TestSupport"]),
     .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"]),
     .testTarget(
@@ -77,5 +71,5 @@ if Context.environment["MESSENGER_FUZZ"] == "1" {
   package.targets.append(
     .executableTarget(
       name: "messenger-fuzz", dependencies: ["NodeRuntime", "Handlers", "Policy", "Wire"],
-      path: "Tests/Fuzz", swiftSettings: release + [.unsafeFlags(["-parse-as-library"])]))
+      path: "Tests/Fuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
 }

@@ -11,6 +11,7 @@ allowed() {
     NodeRuntime) echo "Policy Wire" ;;
     Handlers) echo "NodeRuntime Policy Wire" ;;
     EventLoop) echo "CLibevent Glibc NodeRuntime Policy" ;;
+    Messenger) echo "EventLoop NodeRuntime Policy Wire" ;;
     Bench) echo "Policy Glibc" ;;
     Workloads) echo "" ;;
     messenger) echo "EventLoop Handlers NodeRuntime Policy Wire ArgumentParser Glibc" ;;
@@ -48,11 +49,28 @@ for dir in Sources/*/; do
   done < <(find "$dir" -name '*.swift' -print0)
 done
 
-# CLibevent stays inside EventLoop, tests included.
+# CLibevent stays inside EventLoop, tests and examples included, and EventLoop imports it
+# `internal`, so that nothing of C shows through it.
 while IFS= read -r -d '' file; do
   case $file in Sources/EventLoop/*) continue ;; esac
   if imports "$file" | grep -qx CLibevent; then complain "$file imports CLibevent"; fi
-done < <(find Sources Tests -name '*.swift' -print0)
+done < <(find Sources Tests Examples -name '*.swift' -print0)
+while IFS= read -r -d '' file; do
+  if grep -qE '^[[:space:]]*(@[A-Za-z_]+[[:space:]]+)*((public|package)[[:space:]]+)?import[[:space:]]+CLibevent' "$file"; then
+    complain "$file imports CLibevent without \`internal\`: C would show through EventLoop"
+  fi
+done < <(find Sources/EventLoop -name '*.swift' -print0)
+
+# The library's face: Messenger imports EventLoop internally (no libevent, timeval or C type
+# reaches a user), re-exports the engine, and the example needs nothing but Messenger.
+if ! grep -qE '^internal import EventLoop$' Sources/Messenger/*.swift; then
+  complain "Sources/Messenger must import EventLoop as \`internal import EventLoop\`"
+fi
+while IFS= read -r -d '' file; do
+  for imported in $(imports "$file"); do
+    [ "$imported" = Messenger ] || complain "$file imports $imported; an example imports only Messenger"
+  done
+done < <(find Examples -name '*.swift' -print0)
 
 # One thread, no Foundation: code lines only (comments stripped), so prose may say "async RPC".
 forbidden='^[[:space:]]*import[[:space:]]+(Foundation|FoundationEssentials|Dispatch)\b'

@@ -1,28 +1,10 @@
 import NodeRuntime
-import Wire
 
-extension Handlers {
-  /// `init` and `echo`.
-  static var basics: [String: Handler] {
-    [
-      "init": { node, msg throws(RPCError) in
-        let id = try msg.string("node_id")
-        let ids = try msg.array("node_ids")
-        var names: [String] = []
-        names.reserveCapacity(ids.count)
-        for v in ids {
-          guard case .string(let s) = v else {
-            throw msg.malformed("field \"node_ids\" must be an array of strings")
-          }
-          names.append(s)
-        }
-        node.initialize(nodeID: id, nodeIDs: names)
-        node.log(.info, "init node_id=\(id) node_ids=\(names.joined(separator: ","))")
-        node.reply(to: msg, "init_ok")
-      },
-      "echo": { node, msg throws(RPCError) in
-        node.reply(to: msg, "echo_ok", [.init("echo", try msg.value("echo"))])
-      },
-    ]
+/// `echo`: the reply carries the request's `echo` as it came.
+enum Echo {
+  static func register(on node: Node) {
+    node.handle("echo") { node, msg in
+      node.reply(to: msg, "echo_ok", ["echo": try msg.value("echo")])
+    }
   }
 }

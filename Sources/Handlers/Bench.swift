@@ -1,41 +1,44 @@
 import NodeRuntime
 import Policy
-import Wire
 
-/// The latencies `bench_echo` measured.
-final class BenchState {
+/// `bench_echo` and `bench_stats`: latencies from reading a request to building its reply, on a
+/// fine-grained monotonic clock, and throughput since the first message.
+final class Bench {
   var latencies = LatencyHistogram()
-}
+  /// When the first valid message arrived.
+  var firstMessageAt: Instant?
+  /// Reads the monotonic clock at the moment of the call; nil: the callback's reading.
+  let clock: (() -> Instant)?
 
-extension Handlers {
-  /// `bench_echo` and `bench_stats`.
-  static var bench: [String: Handler] {
-    [
-      "bench_echo": { node, msg throws(RPCError) in
-        let echo = try msg.value("echo")
-        // From reading the request to building its reply, on the node's fine-grained clock.
-        let latency = node.preciseNow() - msg.receivedAt.monotonic
-        let us = Swift.max(0, latency.wholeMicroseconds)
-        node.state(BenchState.self) { BenchState() }.latencies.record(us)
-        node.reply(
-          to: msg, "bench_echo_ok", [.init("echo", echo), .init("latency_us", .int(Int(us)))])
-      },
-      "bench_stats": { node, msg throws(RPCError) in
-        let latencies = node.state(BenchState.self) { BenchState() }.latencies
-        let total = node.stats.received
-        let elapsed = node.firstMessageAt.map { node.now.monotonic - $0 } ?? .zero
-        let perSecond = elapsed > .zero ? Double(total) / (elapsed.milliseconds / 1000) : 0
-        node.reply(
-          to: msg, "bench_stats_ok",
-          [
-            .init("total_messages", .int(total)),
-            .init("elapsed_ms", .int(Int(elapsed.roundedMilliseconds))),
-            .init("throughput_per_sec", .double(rounded(perSecond))),
-            .init("avg_latency_us", .double(rounded(latencies.mean))),
-            .init("p99_latency_us", .int(Int(latencies.percentile(99)))),
-          ])
-      },
-    ]
+  init(clock: (() -> Instant)?) { self.clock = clock }
+
+  /// Notes a message received (the receive tap): the first one starts the clock.
+  func saw(_ message: Message, on node: Node) {
+    if firstMessageAt == nil { firstMessageAt = message.receivedAt.monotonic }
+  }
+
+  func register(on node: Node) {
+    node.handle("bench_echo") { [self] node, msg in
+      let echo = try msg.value("echo")
+      let latency = (clock?() ?? node.now.monotonic) - msg.receivedAt.monotonic
+      let us = Swift.max(0, latency.wholeMicroseconds)
+      latencies.record(us)
+      node.reply(to: msg, "bench_echo_ok", ["echo": echo, "latency_us": .int(Int(us))])
+    }
+    node.handle("bench_stats") { [self] node, msg in
+      let total = node.stats.received
+      let elapsed = firstMessageAt.map { node.now.monotonic - $0 } ?? .zero
+      let perSecond = elapsed > .zero ? Double(total) / (elapsed.milliseconds / 1000) : 0
+      node.reply(
+        to: msg, "bench_stats_ok",
+        [
+          "total_messages": .int(total),
+          "elapsed_ms": .int(Int(elapsed.roundedMilliseconds)),
+          "throughput_per_sec": .double(Bench.rounded(perSecond)),
+          "avg_latency_us": .double(Bench.rounded(latencies.mean)),
+          "p99_latency_us": .int(Int(latencies.percentile(99))),
+        ])
+    }
   }
 
   /// `x` to two decimals, as the figures are printed.

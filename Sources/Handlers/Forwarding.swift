@@ -1,58 +1,57 @@
 import NodeRuntime
 import Policy
-import Wire
 
-extension Handlers {
-  /// `proxy` (one attempt), `relay` (retries) and `backoff_relay` (retries with backoff). Their
-  /// completions capture nothing: what they need comes with the call's result and address.
-  static var forwarding: [String: Handler] {
-    [
-      "proxy": { node, msg throws(RPCError) in
-        let target = try msg.string("target")
-        let inner = try msg.object("inner")
-        // One attempt, and any reply is the result: an error 11 included.
-        let plan = RetryPlan(
-          attempts: 1, timeout: node.config.proxyTimeout, unavailableIsFailure: false)
-        try node.call(target, inner, plan: plan, for: msg.address) { node, r, to in
-          guard let reply = r.reply else {
-            let ms = node.config.proxyTimeout.roundedMilliseconds
-            return node.replyError(to: to, RPCError(.timeout, "RPC timed out after \(ms) ms"))
-          }
-          node.reply(to: to, "proxy_ok", [.init("result", .object(reply))])
-        }
-      },
-      "relay": { node, msg throws(RPCError) in
-        let target = try msg.string("target")
-        let payload = try msg.object("payload")
-        let c = node.config
-        let plan = RetryPlan(attempts: c.retryAttempts, timeout: c.rpcTimeout)
-        try node.call(target, payload, plan: plan, for: msg.address) { node, r, to in
-          guard let reply = r.reply else { return node.replyError(to: to, gaveUp(r)) }
-          node.reply(
-            to: to, "relay_ok",
-            [.init("attempts", .int(r.attempts)), .init("result", .object(reply))])
-        }
-      },
-      "backoff_relay": { node, msg throws(RPCError) in
-        let target = try msg.string("target")
-        let payload = try msg.object("payload")
-        let c = node.config
-        let plan = RetryPlan(attempts: c.backoffAttempts, timeout: c.rpcTimeout, backoff: c.backoff)
-        try node.call(target, payload, plan: plan, for: msg.address) { node, r, to in
-          guard let reply = r.reply else { return node.replyError(to: to, gaveUp(r)) }
-          node.reply(
-            to: to, "backoff_relay_ok",
-            [
-              .init("attempts", .int(r.attempts)),
-              .init("total_delay_ms", .int(Int(r.totalDelay.roundedMilliseconds))),
-              .init("result", .object(reply)),
-            ])
-        }
-      },
-    ]
+/// `proxy` (one attempt), `relay` (retries) and `backoff_relay` (retries with backoff), with the
+/// track's timeouts. Their completions capture nothing: what they need comes with the result.
+final class Forwarding {
+  let proxyPlan: RetryPlan
+  let relayPlan: RetryPlan
+  let backoffPlan: RetryPlan
+
+  init(_ s: TrackSettings) {
+    // One attempt, and any reply is the result: an error 11 included.
+    proxyPlan = .once(timeout: s.proxyTimeout)
+    relayPlan = RetryPlan(attempts: s.retryAttempts, timeout: s.rpcTimeout)
+    backoffPlan = RetryPlan(attempts: s.backoffAttempts, timeout: s.rpcTimeout, backoff: s.backoff)
   }
 
-  private static func gaveUp(_ r: CallResult) -> RPCError {
+  func register(on node: Node) {
+    node.handle("proxy") { [proxyPlan] node, msg in
+      let target = try msg.string("target")
+      let inner = try msg.object("inner")
+      try node.call(target, body: inner, plan: proxyPlan, kind: "proxy") { node, r in
+        guard let reply = r.reply else {
+          let ms = proxyPlan.timeout.roundedMilliseconds
+          throw RPCError(.timeout, "RPC timed out after \(ms) ms")
+        }
+        node.reply(to: r.requester!, "proxy_ok", ["result": reply.body])
+      }
+    }
+    node.handle("relay") { [relayPlan] node, msg in
+      let target = try msg.string("target")
+      let payload = try msg.object("payload")
+      try node.call(target, body: payload, plan: relayPlan, kind: "relay") { node, r in
+        guard let reply = r.reply else { throw Forwarding.gaveUp(r) }
+        node.reply(
+          to: r.requester!, "relay_ok", ["attempts": .int(r.attempts), "result": reply.body])
+      }
+    }
+    node.handle("backoff_relay") { [backoffPlan] node, msg in
+      let target = try msg.string("target")
+      let payload = try msg.object("payload")
+      try node.call(target, body: payload, plan: backoffPlan, kind: "backoff_relay") { node, r in
+        guard let reply = r.reply else { throw Forwarding.gaveUp(r) }
+        node.reply(
+          to: r.requester!, "backoff_relay_ok",
+          [
+            "attempts": .int(r.attempts),
+            "total_delay_ms": .int(Int(r.waited.roundedMilliseconds)), "result": reply.body,
+          ])
+      }
+    }
+  }
+
+  static func gaveUp(_ r: CallResult) -> RPCError {
     RPCError(.timeout, "RPC failed after \(r.attempts) attempts")
   }
 }

@@ -1,13 +1,81 @@
 import NodeRuntime
+import Policy
 
-/// Every request type the node answers, and its handler.
-public enum Handlers {
-  /// The full table, as the executable installs it.
-  public static var all: [String: Handler] {
-    var table: [String: Handler] = [:]
-    for family in [basics, forwarding, backoff, callbacks, observing, dedup, bench, chaos] {
-      table.merge(family) { _, _ in preconditionFailure("two handlers for one type") }
+/// The settings of "The Messenger" track's own calls, one per command-line flag; the defaults
+/// are the SPEC's.
+public struct TrackSettings: Sendable {
+  /// How long each `relay` and `backoff_relay` attempt waits for its reply (`--rpc-timeout-ms`).
+  public var rpcTimeout = Interval.milliseconds(500)
+  /// How many attempts `relay` makes (`--retry-attempts`).
+  public var retryAttempts = 3
+  /// How long `proxy` waits for its one reply (`--proxy-timeout-ms`).
+  public var proxyTimeout = Interval.milliseconds(1000)
+  /// The backoff between `backoff_relay` attempts, and `compute_backoff`'s defaults
+  /// (`--backoff-base-ms`, `--backoff-max-ms`, `--backoff-jitter`).
+  public var backoff = Backoff(base: .milliseconds(100), max: .milliseconds(2000), jitter: 0.1)
+  /// How many attempts `backoff_relay` makes (`--backoff-attempts`).
+  public var backoffAttempts = 5
+
+  /// The defaults.
+  public init() {}
+
+  /// The settings as the start line shows them, in order.
+  public var startFields: [(key: String, value: String)] {
+    [
+      ("rpc_timeout_ms", "\(rpcTimeout.roundedMilliseconds)"),
+      ("retry_attempts", "\(retryAttempts)"),
+      ("proxy_timeout_ms", "\(proxyTimeout.roundedMilliseconds)"),
+      ("backoff_base_ms", "\(backoff.base.roundedMilliseconds)"),
+      ("backoff_max_ms", "\(backoff.max.roundedMilliseconds)"),
+      ("backoff_jitter", "\(backoff.jitter)"),
+      ("backoff_attempts", "\(backoffAttempts)"),
+    ]
+  }
+}
+
+/// "The Messenger" track: every message of SPEC section 5 but `init` (the engine's own), as
+/// families of handlers that keep their own state, with the track's observers (the `get_log`
+/// ring, the bench clock, chaos mode) installed as the node's taps.
+public final class MessengerTrack {
+  let forwarding: Forwarding
+  let backoff: ComputeBackoff
+  let callbacks = Callbacks()
+  let observing = Observing()
+  let dedup = Dedup()
+  let bench: Bench
+  let chaos = Chaos()
+
+  /// The track with `settings`; `preciseClock` reads the monotonic clock for `bench_echo`'s
+  /// latency (nil: the reading of the callback under way, as on virtual time).
+  public init(settings: TrackSettings = TrackSettings(), preciseClock: (() -> Instant)? = nil) {
+    forwarding = Forwarding(settings)
+    backoff = ComputeBackoff(settings.backoff)
+    bench = Bench(clock: preciseClock)
+  }
+
+  /// Registers every handler on `node`, and the taps: each message received is logged for
+  /// `get_log` and starts the bench clock; each message sent goes through chaos mode, then, if
+  /// kept, into the `get_log` ring.
+  public func install(on node: Node) {
+    Echo.register(on: node)
+    forwarding.register(on: node)
+    backoff.register(on: node)
+    callbacks.register(on: node)
+    observing.register(on: node)
+    dedup.register(on: node)
+    bench.register(on: node)
+    chaos.register(on: node)
+    let observing = self.observing
+    let bench = self.bench
+    let chaos = self.chaos
+    node.receiveTap = { node, message in
+      bench.saw(message, on: node)
+      observing.record(.received, message.src, message.dest, message.type, on: node)
     }
-    return table
+    node.sendFilter = { node, out in
+      if chaos.filter.enabled, chaos.shouldDrop(out, on: node) { return false }
+      observing.record(.sent, out.src, out.dest, out.type, on: node)
+      return true
+    }
   }
 }

@@ -1,52 +1,87 @@
 import NodeRuntime
 import Policy
-import Wire
 
-extension Handlers {
-  /// `stats`, `validate` and `get_log`: looking at the node and at messages.
-  static var observing: [String: Handler] {
-    [
-      "stats": { node, msg throws(RPCError) in
-        let s = node.stats
-        node.reply(
-          to: msg, "stats_ok",
-          [
-            .init("received", .int(s.received)), .init("sent", .int(s.sent)),
-            .init("pending", .int(node.pendingCount)), .init("rpc_attempts", .int(s.rpcAttempts)),
-            .init("retries", .int(s.retries)), .init("timeouts", .int(s.timeouts)),
-            .init("reaped", .int(s.reaped)), .init("late_replies", .int(s.lateReplies)),
-            .init("malformed", .int(s.malformed)),
-          ])
-      },
-      "validate": { node, msg throws(RPCError) in
-        let text = try msg.string("payload")
-        var valid = false
-        var fields: [JSON] = []
-        if let value = try? JSON.parse(text) {
-          valid = (try? Envelope(value)) != nil
-          for f in value.objectValue?.fields ?? [] {
-            if case .object(let inner) = f.value {
-              for g in inner.fields { fields.append(.string(f.key + "." + g.key)) }
-            } else {
-              fields.append(.string(f.key))
-            }
+/// One line of the envelope log that `get_log` reports.
+struct EnvelopeLogEntry {
+  /// Whether the node received or sent the message.
+  enum Direction: String {
+    /// Read from stdin.
+    case received = "RECV"
+    /// Written to stdout.
+    case sent = "SENT"
+  }
+
+  /// Wall-clock time in milliseconds since the Unix epoch.
+  var unixMilliseconds: Int64
+  var direction: Direction
+  var src: String
+  var dest: String
+  var type: String
+}
+
+/// `stats`, `validate` and `get_log`: looking at the node and at messages. Keeps the most recent
+/// 100 envelopes in and out, fed by the track's taps.
+final class Observing {
+  var envelopeLog = BoundedRing<EnvelopeLogEntry>(capacity: 100)
+
+  /// Records one message in or out, stamped with the node's wall clock.
+  func record(
+    _ direction: EnvelopeLogEntry.Direction, _ src: String, _ dest: String, _ type: String,
+    on node: Node
+  ) {
+    envelopeLog.append(
+      EnvelopeLogEntry(
+        unixMilliseconds: node.now.unixMilliseconds, direction: direction, src: src, dest: dest,
+        type: type))
+  }
+
+  func register(on node: Node) {
+    node.handle("stats") { node, msg in
+      let s = node.stats
+      node.reply(
+        to: msg, "stats_ok",
+        [
+          "received": .int(s.received), "sent": .int(s.sent), "pending": .int(node.pendingCount),
+          "rpc_attempts": .int(s.rpcAttempts), "retries": .int(s.retries),
+          "timeouts": .int(s.timeouts), "reaped": .int(s.reaped),
+          "late_replies": .int(s.lateReplies), "malformed": .int(s.malformed),
+        ])
+    }
+    node.handle("validate") { node, msg in
+      let text = try msg.string("payload")
+      var valid = false
+      var fields: [Value] = []
+      if let value = Value(parsing: text) {
+        valid = Observing.isEnvelope(value)
+        for (key, v) in value.fields ?? [] {
+          if let inner = v.keys {
+            for k in inner { fields.append(.string(key + "." + k)) }
+          } else {
+            fields.append(.string(key))
           }
         }
-        node.reply(
-          to: msg, "validate_ok", [.init("valid", .bool(valid)), .init("fields", .array(fields))])
-      },
-      "get_log": { node, msg throws(RPCError) in
-        let count = try msg.optionalInt("count", in: 0...Int.max) ?? node.envelopeLog.capacity
-        let entries = node.envelopeLog.suffix(count).map { e -> JSON in
-          .object(
-            JSONObject([
-              .init("ts", .string(ClockReading.iso8601(unixMilliseconds: e.unixMilliseconds))),
-              .init("dir", .string(e.direction.rawValue)), .init("src", .string(e.src)),
-              .init("dest", .string(e.dest)), .init("msg_type", .string(e.type)),
-            ]))
-        }
-        node.reply(to: msg, "get_log_ok", [.init("entries", .array(entries))])
-      },
-    ]
+      }
+      node.reply(to: msg, "validate_ok", ["valid": .bool(valid), "fields": .array(fields)])
+    }
+    node.handle("get_log") { [self] node, msg in
+      let count = try msg.optionalInt("count", in: 0...Int.max) ?? envelopeLog.capacity
+      let entries = envelopeLog.suffix(count).map { e -> Value in
+        .object([
+          "ts": .string(ClockReading.iso8601(unixMilliseconds: e.unixMilliseconds)),
+          "dir": .string(e.direction.rawValue), "src": .string(e.src), "dest": .string(e.dest),
+          "msg_type": .string(e.type),
+        ])
+      }
+      node.reply(to: msg, "get_log_ok", ["entries": .array(entries)])
+    }
+  }
+
+  /// True when `value` is a valid envelope (SPEC section 2): `src` and `dest` strings, `body` an
+  /// object with a string `type`.
+  static func isEnvelope(_ value: Value) -> Bool {
+    guard value.isObject, value["src"]?.stringValue != nil, value["dest"]?.stringValue != nil,
+      let body = value["body"], body.isObject, body["type"]?.stringValue != nil
+    else { return false }
+    return true
   }
 }

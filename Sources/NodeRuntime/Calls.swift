@@ -1,245 +1,235 @@
-import Policy
-import Wire
+public import Policy
+internal import Wire
 
-/// How a call or callback ended.
-public struct CallResult: Sendable {
-  /// The reply's body, or nil when the call timed out, gave up or was reaped.
-  public var reply: JSONObject?
-  /// The number of attempts sent.
-  public var attempts: Int
-  /// The backoff waits actually taken between attempts.
-  public var totalDelay: Duration
-}
-
-/// A reapable callback's completion: called exactly once, with the reply or with nil.
-public typealias Completion = (Node, CallResult) -> Void
-
-/// A call's completion: called exactly once, with the address of the request that started it.
-/// It should capture nothing: a million calls in flight should not mean a million closure
-/// contexts.
-public typealias CallCompletion = (Node, CallResult, ReplyAddress) -> Void
-
-/// A call under way: its request, its plan, the attempts sent so far. Kept small: 100,000 calls
-/// in flight should cost well under 512 bytes each, payload and bookkeeping included.
+/// A call under way: its request, its plan, the attempts sent so far.
 struct Call {
   let dest: String
+  /// Kept for the retries; empty for a call of one attempt with no timeout.
   let body: JSONObject
-  let requester: ReplyAddress
-  let completion: CallCompletion
-  /// Every attempt's `msg_id`; all stay pending until the call ends.
-  var ids: [Int]
-  var totalDelay = Duration.zero
-  /// The backoff wait under way before the next attempt, when `waitLength` is not negative.
-  var waitStart = Instant.zero
-  var waitLength = Duration(nanoseconds: -1)
-  /// The call's plan, as an index into the node's few distinct plans.
-  let plan: UInt8
+  let requester: ReplyAddress?
+  let completion: Completion
+  let kind: String
+  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
+  let plan: RetryPlan?
+  let id: Int
+  let startedAt: Instant
+  let firstID: Int
+  /// The ids of attempts after the first; all stay pending until the call ends.
+  var laterIDs: [Int] = []
+  var phase = Phase.attempting
+  var waited = Interval.zero
+  var lastReason = FailureReason.timeout
 
-  /// True while a backoff wait is under way.
-  var isWaiting: Bool { waitLength >= .zero }
-}
+  /// Where a call is between its attempts.
+  enum Phase {
+    /// The last attempt awaits its reply.
+    case attempting
+    /// The backoff wait of `length` that began at `since`, before the next attempt.
+    case waiting(since: Instant, length: Interval)
+  }
 
-/// What a timer is for. Attempts are named by their `msg_id`, which is never reused, so a timer
-/// of an ended call cannot be mistaken for one of a later call in the same slot.
-enum TimerEvent {
-  /// The attempt `msg_id` of the call in `slot` waited its full timeout.
-  case attemptTimeout(slot: UInt32, msgID: Int)
-  /// The backoff wait after the attempt `msg_id` of the call in `slot` is over.
-  case backoffOver(slot: UInt32, msgID: Int)
-  /// A reaper pass.
-  case reap
+  init(
+    dest: String, body: JSONObject, requester: ReplyAddress?, completion: @escaping Completion,
+    kind: String, plan: RetryPlan?, id: Int, startedAt: Instant, firstID: Int
+  ) {
+    self.dest = dest
+    self.body = body
+    self.requester = requester
+    self.completion = completion
+    self.kind = kind
+    self.plan = plan
+    self.id = id
+    self.startedAt = startedAt
+    self.firstID = firstID
+  }
+
+  var sent: Int { 1 + laterIDs.count }
+  var lastID: Int { laterIDs.last ?? firstID }
+  var allIDs: [Int] { [firstID] + laterIDs }
+  var isWaiting: Bool {
+    if case .waiting = phase { return true }
+    return false
+  }
+
+  /// `call=3 kind=relay dest=n2`, the start of every line about the call.
+  var tag: String { "call=\(id) kind=\(kind) dest=\(dest)" }
+  /// `requester=c1:7`, or `requester=-`.
+  var requesterField: String { "requester=\(requester?.description ?? "-")" }
 }
 
 extension Node {
   /// True when `n` more calls can be pending without passing `--max-pending`.
   public func hasRoom(for n: Int) -> Bool { pending.hasRoom(for: n, reserved: reservedSlots) }
 
-  /// Starts a call to `dest` that follows `plan` (timeouts, retries, backoff) on behalf of
-  /// `requester`, and completes once: with the first reply that is not error 11, or with nil after
-  /// the last attempt failed. Every attempt's id stays pending until then. Throws error 11 when
-  /// the pending table lacks room.
-  public func call(
-    _ dest: String, _ body: JSONObject, plan: RetryPlan, for requester: ReplyAddress,
-    then completion: @escaping CallCompletion
-  ) throws(RPCError) {
-    guard hasRoom(for: plan.attempts) else { throw tooManyPending() }
-    var ids: [Int] = []
-    ids.reserveCapacity(plan.attempts)
-    let slot = calls.insert(
-      Call(
-        dest: dest, body: body.compacted(), requester: requester, completion: completion, ids: ids,
-        plan: intern(plan)))
-    reservedSlots += plan.attempts - 1
-    sendAttempt(of: slot)
-  }
-
-  /// Sends `body` to `dest` as an async RPC with no timeout of its own: `completion` gets the
-  /// reply, or nil when the reaper expires it. Returns the message's id. Throws error 11 when
-  /// the pending table is full.
+  /// Calls `dest` with a body of `type` and `fields`, following `plan` (nil: one attempt with no
+  /// timeout of its own, which the reaper expires after `--reap-threshold-ms`); `completion`
+  /// runs exactly once. `kind` names the call in log lines (default: `type`). Every attempt's
+  /// `msg_id` stays pending until the call ends. Returns the call id; throws error 11 when the
+  /// pending table lacks room.
   @discardableResult
-  public func send(
-    _ dest: String, _ body: JSONObject, then completion: @escaping Completion
+  public func call(
+    _ dest: String, _ type: String, _ fields: KeyValuePairs<String, Value> = [:],
+    plan: RetryPlan? = nil, kind: String? = nil, then completion: @escaping Completion
   ) throws(RPCError) -> Int {
-    guard hasRoom(for: 1) else { throw tooManyPending() }
-    let id = emit(from: nodeID ?? "", to: dest, forwarding: body)
-    stats.rpcAttempts += 1
-    pending.registerCallback(id, completion, at: now.monotonic)
-    if pending.reapableCount == 1 { armReaper(fresh: true) }
-    return id
+    try start(dest, Node.body(type, fields), plan, kind ?? type, completion)
   }
 
-  /// The index of `plan` among the node's plans, adding it if new. Handlers build their plans
-  /// from the settings, so there are a handful; a call keeps one byte instead of the plan.
-  private func intern(_ plan: RetryPlan) -> UInt8 {
-    if let i = plans.firstIndex(of: plan) { return UInt8(i) }
-    precondition(plans.count < Int(UInt8.max), "more than 255 distinct retry plans")
-    plans.append(plan)
-    return UInt8(plans.count - 1)
+  /// Calls `dest` with `body`, an object passed on as it is (its `msg_id` set in place, or
+  /// appended), as `call(_:_:_:plan:kind:then:)` does; `kind` defaults to the body's type.
+  @discardableResult
+  public func call(
+    _ dest: String, body: Value, plan: RetryPlan? = nil, kind: String? = nil,
+    then completion: @escaping Completion
+  ) throws(RPCError) -> Int {
+    guard case .object(let o) = body.json else { preconditionFailure("a body is an object") }
+    return try start(dest, o, plan, kind ?? o["type"]?.stringValue ?? "call", completion)
   }
 
-  private func tooManyPending() -> RPCError {
-    RPCError(.temporarilyUnavailable, "too many pending calls (limit \(pending.limit))")
-  }
-
-  private func sendAttempt(of slot: UInt32) {
-    guard let call = calls[slot] else { return }
-    let plan = plans[Int(call.plan)]
-    let id = emit(from: nodeID ?? "", to: call.dest, forwarding: call.body)
-    pending.registerAttempt(id, call: slot)
-    calls[slot]!.ids.append(id)
-    calls[slot]!.waitLength = Duration(nanoseconds: -1)
-    stats.rpcAttempts += 1
-    let n = call.ids.count + 1
-    if n > 1 {
-      reservedSlots -= 1
-      stats.retries += 1
-      log(
-        .info,
-        "rpc retry dest=\(call.dest) attempt=\(n)/\(plan.attempts) msg_id=\(id)"
-          + " timeout_ms=\(plan.timeout.roundedMilliseconds)")
+  private func start(
+    _ dest: String, _ body: JSONObject, _ plan: RetryPlan?, _ kind: String,
+    _ completion: @escaping Completion
+  ) throws(RPCError) -> Int {
+    let attempts = plan?.attempts ?? 1
+    guard hasRoom(for: attempts) else {
+      throw RPCError(.temporarilyUnavailable, "too many pending calls (limit \(pending.limit))")
     }
+    lastCallID += 1
+    let call = Call(
+      dest: dest, body: plan == nil ? JSONObject() : body.compacted(), requester: requester,
+      completion: completion, kind: kind, plan: plan, id: lastCallID, startedAt: now.monotonic,
+      firstID: nextMsgID)
+    let slot = calls.insert(call)
+    reservedSlots += attempts - 1
+    log(
+      .debug, "rpc start",
+      "\(call.tag) msg_id=\(call.firstID) attempts=\(attempts)"
+        + " timeout_ms=\(plan.map { String($0.timeout.roundedMilliseconds) } ?? "-")"
+        + " type=\(body["type"]?.stringValue ?? "-") \(call.requesterField)")
+    let id = emit(from: nodeID, to: dest, forwarding: body)
+    stats.rpcAttempts += 1
+    if let plan {
+      pending.registerAttempt(id, call: slot)
+      timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now.monotonic + plan.timeout)
+    } else {
+      pending.registerCallback(id, slot, at: now.monotonic)
+      if pending.reapableCount == 1 { armReaper(fresh: true) }
+    }
+    return call.id
+  }
+
+  /// Sends the next attempt of the call in `slot`, after a backoff wait of `waited` if any.
+  func sendAttempt(of slot: UInt32, waited: Interval?) {
+    guard let call = calls[slot], let plan = call.plan else { return }
+    let id = emit(from: nodeID, to: call.dest, forwarding: call.body)
+    pending.registerAttempt(id, call: slot)
+    calls[slot]!.laterIDs.append(id)
+    calls[slot]!.phase = .attempting
+    stats.rpcAttempts += 1
+    reservedSlots -= 1
+    stats.retries += 1
+    log(
+      .info, "rpc retry",
+      "\(call.tag) attempt=\(call.sent + 1)/\(plan.attempts) msg_id=\(id)"
+        + " reason=\(call.lastReason)"
+        + (waited.map { " waited_ms=\($0.roundedMilliseconds)" } ?? "")
+        + " timeout_ms=\(plan.timeout.roundedMilliseconds) \(call.requesterField)")
     timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now.monotonic + plan.timeout)
   }
 
-  /// Routes a reply to whoever waits for `inReplyTo`; a reply nobody waits for is dropped.
-  func deliverReply(_ body: JSONObject, inReplyTo: JSON, from src: String) {
+  /// Routes `reply` to whoever waits for `inReplyTo`; a reply nobody waits for is dropped.
+  func deliverReply(_ reply: Message, inReplyTo: JSON) {
     guard case .int(let id) = inReplyTo, let owner = pending.owner(of: id) else {
       stats.lateReplies += 1
-      log(.debug, "late or unknown reply from \(src) in_reply_to=\(inReplyTo.pythonText) dropped")
+      log(
+        .debug, "late reply",
+        "from=\(reply.src) in_reply_to=\(inReplyTo.pythonText) type=\(reply.type)")
       return
     }
     switch owner {
-    case .callback:
-      let completion = pending.removeCallback(id)!
-      completion(self, CallResult(reply: body, attempts: 1, totalDelay: .zero))
+    case .callback(let slot):
+      _ = pending.removeCallback(id)
+      finish(slot, Node.outcome(of: reply))
     case .call(let slot):
       guard let call = calls[slot] else { return }
-      let isUnavailable =
-        plans[Int(call.plan)].unavailableIsFailure && body["type"] == .string("error")
-        && body["code"] == .int(ErrorCode.temporarilyUnavailable.rawValue)
-      guard isUnavailable else { return finish(slot, reply: body) }
-      if id == call.ids.last && !call.isWaiting {
-        attemptFailed(slot, why: "temporarily unavailable")
+      if reply.type == "error", let plan = call.plan,
+        let code = reply.envelope.body["code"]?.intValue,
+        plan.retryOn.contains(ErrorCode(code))
+      {
+        guard id == call.lastID && !call.isWaiting else {
+          return log(
+            .debug, "rpc ignored",
+            "\(call.tag) msg_id=\(id) reason=\(FailureReason.refused(ErrorCode(code)))"
+              + " (an earlier attempt) \(call.requesterField)")
+        }
+        return attemptFailed(slot, .refused(ErrorCode(code)))
+      }
+      finish(slot, Node.outcome(of: reply))
+    }
+  }
+
+  private static func outcome(of reply: Message) -> CallOutcome {
+    guard let error = reply.error else { return .reply(reply) }
+    return .error(error, reply)
+  }
+
+  func attemptFailed(_ slot: UInt32, _ reason: FailureReason) {
+    guard calls[slot] != nil else { return }
+    calls[slot]!.lastReason = reason
+    let call = calls[slot]!
+    let plan = call.plan!
+    guard plan.mayRetry(after: call.sent) else {
+      log(
+        .info, "rpc gave up",
+        "\(call.tag) attempts=\(call.sent)/\(plan.attempts)"
+          + " msg_ids=\(call.allIDs.map(String.init).joined(separator: ","))"
+          + " reason=\(reason) elapsed_ms=\((now.monotonic - call.startedAt).roundedMilliseconds)"
+          + " \(call.requesterField)")
+      return finish(slot, .gaveUp(reason))
+    }
+    guard let backoff = plan.backoff else { return sendAttempt(of: slot, waited: nil) }
+    let delay = backoff.delay(attempt: call.sent - 1, using: &rng)
+    calls[slot]!.phase = .waiting(since: now.monotonic, length: delay)
+    timers.insert(.backoffOver(slot: slot, msgID: call.lastID), at: now.monotonic + delay)
+  }
+
+  /// Ends a call: releases all its ids at once, then completes it.
+  func finish(_ slot: UInt32, _ outcome: CallOutcome) {
+    guard var call = calls.remove(slot) else { return }
+    if let plan = call.plan {
+      pending.removeAttempt(call.firstID)
+      for id in call.laterIDs { pending.removeAttempt(id) }
+      reservedSlots -= plan.attempts - call.sent
+    }
+    if case .waiting(let since, _) = call.phase {
+      // A reply arrived during a backoff wait: only the part already waited was taken.
+      call.waited = call.waited + (now.monotonic - since)
+    }
+    let elapsed = now.monotonic - call.startedAt
+    switch outcome {
+    case .reply(let m), .error(_, let m):
+      log(
+        .debug, "rpc done",
+        "\(call.tag) attempts=\(call.sent) elapsed_ms=\(elapsed.roundedMilliseconds)"
+          + " reply=\(m.type)\(m.error.map { " code=\($0.code)" } ?? "") \(call.requesterField)")
+    case .gaveUp, .reaped:
+      break
+    }
+    let result = CallResult(
+      outcome: outcome, attempts: call.sent, waited: call.waited, elapsed: elapsed,
+      requester: call.requester, call: call.id)
+    let outer = requester
+    requester = call.requester
+    defer { requester = outer }
+    do {
+      try call.completion(self, result)
+    } catch {
+      let e = Node.rpcError(error, context: call.kind)
+      if let to = call.requester {
+        replyError(to: to, e)
       } else {
-        log(.debug, "ignored error 11 from \(src) to an earlier attempt msg_id=\(id)")
+        log(.warn, "completion failed", "\(call.tag) code=\(e.code) text=\(e.text)")
       }
     }
   }
 
-  private func attemptFailed(_ slot: UInt32, why: String) {
-    guard let call = calls[slot] else { return }
-    let plan = plans[Int(call.plan)]
-    let sent = call.ids.count
-    guard plan.mayRetry(after: sent) else {
-      log(
-        .info,
-        "rpc gave up dest=\(call.dest) attempts=\(sent)/\(plan.attempts) last=\"\(why)\""
-          + " msg_ids=\(call.ids.map(String.init).joined(separator: ","))")
-      return finish(slot, reply: nil)
-    }
-    guard let backoff = plan.backoff else { return sendAttempt(of: slot) }
-    let delay = backoff.delay(attempt: sent - 1, using: &rng)
-    calls[slot]!.waitStart = now.monotonic
-    calls[slot]!.waitLength = delay
-    timers.insert(.backoffOver(slot: slot, msgID: call.ids[sent - 1]), at: now.monotonic + delay)
-  }
-
-  /// Ends a call: releases all its ids at once, then completes it.
-  private func finish(_ slot: UInt32, reply: JSONObject?) {
-    guard var call = calls.remove(slot) else { return }
-    for id in call.ids { pending.removeAttempt(id) }
-    reservedSlots -= plans[Int(call.plan)].attempts - call.ids.count
-    if call.isWaiting {
-      // A reply arrived during a backoff wait: only the part already waited was taken.
-      call.totalDelay = call.totalDelay + (now.monotonic - call.waitStart)
-    }
-    let result = CallResult(reply: reply, attempts: call.ids.count, totalDelay: call.totalDelay)
-    call.completion(self, result, call.requester)
-  }
-
-  /// Runs the timer `event`, which was due at `due`.
-  func run(_ event: TimerEvent, due: Instant) {
-    guard isLive(event, deadline: due) else { return }
-    switch event {
-    case .attemptTimeout(let slot, _):
-      stats.timeouts += 1
-      attemptFailed(slot, why: "timed out")
-    case .backoffOver(let slot, _):
-      // isLive checked the call is waiting: the whole wait was taken.
-      calls[slot]!.totalDelay = calls[slot]!.totalDelay + calls[slot]!.waitLength
-      sendAttempt(of: slot)
-    case .reap:
-      reap()
-    }
-  }
-
-  /// True when the timer `event` due at `deadline` still has work: its call is still at that
-  /// step, or it is the reaper's current pass.
-  func isLive(_ event: TimerEvent, deadline: Instant) -> Bool {
-    switch event {
-    case .attemptTimeout(let slot, let id):
-      guard let call = calls[slot] else { return false }
-      return call.ids.last == id && !call.isWaiting
-    case .backoffOver(let slot, let id):
-      guard let call = calls[slot] else { return false }
-      return call.ids.last == id && call.isWaiting
-    case .reap:
-      return reaperDeadline == deadline && pending.reapableCount > 0
-    }
-  }
-
-  /// Arms the reaper's next pass: the first tick of its grid (every `--reap-interval-ms`) at
-  /// which the oldest reapable callback is past the threshold, so no pass runs for nothing.
-  /// `fresh` starts a new grid, when the first reapable callback of a busy spell arrives.
-  private func armReaper(fresh: Bool) {
-    if fresh { reaperGridOrigin = now.monotonic }
-    guard let origin = reaperGridOrigin, let oldest = pending.oldestReapable() else {
-      reaperDeadline = nil
-      return
-    }
-    let interval = config.reapInterval.nanoseconds
-    let expiry = (oldest + config.reapThreshold).nanoseconds - origin.nanoseconds
-    let ticks = expiry < 0 ? 1 : expiry / interval + 1
-    let deadline = origin + Duration(nanoseconds: ticks * interval)
-    reaperDeadline = deadline
-    timers.insert(.reap, at: deadline)
-  }
-
-  /// A reaper pass: expires every callback registered more than the threshold ago.
-  private func reap() {
-    reaperDeadline = nil
-    var expired: [Completion] = []
-    let cutoff = now.monotonic - config.reapThreshold
-    let reaped = pending.reap(registeredBefore: cutoff) { _, completion in
-      expired.append(completion)
-    }
-    if reaped > 0 {
-      stats.reaped += reaped
-      log(.info, "reaper reaped \(reaped) callbacks, \(pending.count) still pending")
-    }
-    for completion in expired {
-      completion(self, CallResult(reply: nil, attempts: 1, totalDelay: .zero))
-    }
-    if pending.reapableCount > 0 && reaperDeadline == nil { armReaper(fresh: false) }
-  }
 }

@@ -1,5 +1,5 @@
-import Policy
-import Wire
+internal import Policy
+internal import Wire
 
 extension Node {
   /// Handles one event of the input stream: a value, or input that could not be parsed.
@@ -9,7 +9,7 @@ extension Node {
       handle(value)
     case .malformed(let problem):
       stats.malformed += 1
-      log(.warn, "malformed input: \(problem.description)")
+      log(.warn, "malformed input:", problem.description)
     }
   }
 
@@ -19,46 +19,78 @@ extension Node {
       envelope = try Envelope(value)
     } catch {
       stats.malformed += 1
-      log(.warn, "invalid envelope: \(error.reason)")
-      if let src = error.src, let id = error.msgID {
+      log(.warn, "invalid envelope:", error.reason)
+      // Before init, answer as whoever it was addressed to, as for any request then.
+      if let src = error.src, let id = error.msgID, let from = isInitialized ? nodeID : error.dest {
         let body = errorBody(.malformedRequest, "invalid envelope: \(error.reason)", inReplyTo: id)
-        // Before init, answer as whoever it was addressed to, as for any request then.
-        emit(from: nodeID ?? error.dest ?? "", to: src, type: "error", built: body)
+        emit(from: from, to: src, type: "error", built: body)
       }
       return
     }
     stats.received += 1
-    if firstMessageAt == nil { firstMessageAt = now.monotonic }
-    record(.received, src: envelope.src, dest: envelope.dest, type: envelope.type)
-    if logger.enabled(.trace) { log(.trace, "recv \(value.pythonText)") }
+    let message = Message(envelope, receivedAt: now)
+    if let receiveTap { receiveTap(self, message) }
+    if logger.enabled(.trace) { log(.trace, "recv", value.pythonText) }
     if let inReplyTo = envelope.inReplyTo {
-      deliverReply(envelope.body, inReplyTo: inReplyTo, from: envelope.src)
+      deliverReply(message, inReplyTo: inReplyTo)
     } else {
-      dispatch(Message(envelope, receivedAt: now))
+      dispatch(message)
     }
   }
 
   private func dispatch(_ message: Message) {
-    if nodeID == nil && message.type != "init" {
-      replyError(
-        to: message, RPCError(.temporarilyUnavailable, "node not initialized"), from: message.dest)
-      return
+    if message.type == "init" { return initialize(message) }
+    guard isInitialized else {
+      return replyError(
+        to: message, RPCError(.temporarilyUnavailable, "node not initialized"),
+        from: message.dest)
     }
     guard let handler = handlers[message.type] else {
-      replyError(
+      return replyError(
         to: message, RPCError(.notSupported, "unsupported message type: \"\(message.type)\""))
-      return
     }
+    requester = message.address
+    defer { requester = nil }
     do {
       try handler(self, message)
     } catch {
-      replyError(to: message, error)
+      replyError(to: message.address, Node.rpcError(error, context: message.type))
     }
   }
 
-  /// Registers this node's identity, from `init`.
-  public func initialize(nodeID: String, nodeIDs: [String]) {
-    self.nodeID = nodeID
-    self.nodeIDs = nodeIDs
+  /// `init`: stores the node's id and its peers', logs them, answers `init_ok`, then runs the
+  /// init hooks. A second `init` is answered the same way.
+  private func initialize(_ message: Message) {
+    let id: String
+    let ids: [String]
+    do throws(RPCError) {
+      id = try message.string("node_id")
+      ids = try message.strings("node_ids")
+      // A node with an empty name would write messages whose `src` is empty.
+      if id.isEmpty { throw message.malformed("field \"node_id\" must not be empty") }
+    } catch {
+      return replyError(to: message, error, from: isInitialized ? nodeID : message.dest)
+    }
+    nodeID = id
+    nodeIDs = ids
+    isInitialized = true
+    log(.info, "init", "node_id=\(id) node_ids=\(ids.joined(separator: ","))")
+    reply(to: message, "init_ok")
+    requester = message.address
+    defer { requester = nil }
+    for hook in initHooks {
+      do {
+        try hook(self)
+      } catch {
+        log(.warn, "init hook failed", Node.rpcError(error, context: "init").text)
+      }
+    }
+  }
+
+  /// The error a handler, completion or timer threw, as it is answered: an `RPCError` as is,
+  /// anything else as error 13 (crash) naming it.
+  static func rpcError(_ error: any Error, context: String) -> RPCError {
+    if let e = error as? RPCError { return e }
+    return RPCError(.crash, "\(context): \(error)")
   }
 }

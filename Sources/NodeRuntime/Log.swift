@@ -1,4 +1,4 @@
-import Policy
+public import Policy
 
 /// How much the node logs, from least to most verbose.
 public enum LogLevel: Int, Comparable, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import Policy
+public import Policy
 
 /// What the event loop drives: a state machine fed stdin bytes and clock readings, which produces
 /// stdout bytes and reports when it next needs to run.

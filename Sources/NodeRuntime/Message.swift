@@ -1,66 +1,104 @@
-import Policy
-import Wire
+public import Policy
+package import Wire
 
-/// A request as a handler sees it, with typed access to its body's fields.
+/// A message the node received, a request or a reply, with typed access to its body's fields.
+/// The getters throw error 12 (malformed request) naming the field, so a handler can simply
+/// `try` them. How it is stored is the runtime's business and may change.
 public struct Message: Sendable {
   /// The envelope, as received.
-  public let envelope: Envelope
+  package let envelope: Envelope
   /// When it was read.
   public let receivedAt: ClockReading
 
   /// Wraps a received envelope.
-  public init(_ envelope: Envelope, receivedAt: ClockReading) {
+  package init(_ envelope: Envelope, receivedAt: ClockReading) {
     self.envelope = envelope
     self.receivedAt = receivedAt
   }
 
   /// The sender.
-  @inlinable public var src: String { envelope.src }
+  public var src: String { envelope.src }
   /// The receiver, as addressed.
-  @inlinable public var dest: String { envelope.dest }
+  public var dest: String { envelope.dest }
   /// The body's `type`.
-  @inlinable public var type: String { envelope.type }
-  /// The body.
-  @inlinable public var body: JSONObject { envelope.body }
-  /// The body's `msg_id`, or nil: then the request gets no reply.
-  @inlinable public var msgID: JSON? { envelope.msgID }
+  public var type: String { envelope.type }
+  /// The body's `msg_id` (any JSON value but `null`), or nil: then a request gets no reply.
+  public var msgID: Value? { envelope.msgID.map(Value.init) }
+  /// The body's `in_reply_to` when it is an integer: the request this replies to.
+  public var inReplyTo: Int? { envelope.body["in_reply_to"]?.intValue }
+  /// The whole body, to pass on as it came (a proxy's `result`, say).
+  public var body: Value { Value(.object(envelope.body)) }
+  /// Where a reply to this message goes: small enough to keep while a call is under way.
+  public var address: ReplyAddress { ReplyAddress(src: envelope.src, msgID: envelope.msgID) }
 
-  /// Where a reply to this request goes: small enough to keep while a call is under way.
-  @inlinable public var address: ReplyAddress { ReplyAddress(src: src, msgID: msgID) }
+  /// The error this message carries, when its type is `error`: its `code` and `text`.
+  public var error: RPCError? {
+    guard envelope.type == "error" else { return nil }
+    let code = envelope.body["code"]?.intValue ?? ErrorCode.crash.rawValue
+    return RPCError(ErrorCode(code), envelope.body["text"]?.stringValue ?? "")
+  }
 
   /// The field `key` of the body, if present.
-  @inlinable public subscript(key: String) -> JSON? { envelope.body[key] }
+  public subscript(key: String) -> Value? { envelope.body[key].map(Value.init) }
 
   /// The required field `key`, of any type.
-  public func value(_ key: String) throws(RPCError) -> JSON {
-    guard let v = self[key] else { throw missing(key) }
-    return v
+  public func value(_ key: String) throws(RPCError) -> Value {
+    guard let v = envelope.body[key] else { throw missing(key) }
+    return Value(v)
   }
 
   /// The required string field `key`.
   public func string(_ key: String) throws(RPCError) -> String {
-    let v = try value(key)
-    guard case .string(let s) = v else { throw wrongType(key, "a string") }
+    guard case .string(let s) = try raw(key) else { throw wrongType(key, "a string") }
     return s
   }
 
+  /// The required integer field `key`.
+  public func int(_ key: String) throws(RPCError) -> Int {
+    guard case .int(let i) = try raw(key) else { throw wrongType(key, "an integer") }
+    return i
+  }
+
+  /// The required number field `key`, as a `Double`.
+  public func double(_ key: String) throws(RPCError) -> Double {
+    guard let d = try raw(key).doubleValue else { throw wrongType(key, "a number") }
+    return d
+  }
+
+  /// The required boolean field `key`.
+  public func bool(_ key: String) throws(RPCError) -> Bool {
+    guard case .bool(let b) = try raw(key) else { throw wrongType(key, "a boolean") }
+    return b
+  }
+
   /// The required object field `key`.
-  public func object(_ key: String) throws(RPCError) -> JSONObject {
-    let v = try value(key)
-    guard case .object(let o) = v else { throw wrongType(key, "an object") }
-    return o
+  public func object(_ key: String) throws(RPCError) -> Value {
+    let v = try raw(key)
+    guard case .object = v else { throw wrongType(key, "an object") }
+    return Value(v)
   }
 
   /// The required array field `key`.
-  public func array(_ key: String) throws(RPCError) -> [JSON] {
-    let v = try value(key)
-    guard case .array(let a) = v else { throw wrongType(key, "an array") }
-    return a
+  public func array(_ key: String) throws(RPCError) -> [Value] {
+    guard case .array(let a) = try raw(key) else { throw wrongType(key, "an array") }
+    return a.map(Value.init)
+  }
+
+  /// The required field `key`, an array of strings.
+  public func strings(_ key: String) throws(RPCError) -> [String] {
+    guard case .array(let a) = try raw(key) else { throw wrongType(key, "an array") }
+    var out: [String] = []
+    out.reserveCapacity(a.count)
+    for v in a {
+      guard case .string(let s) = v else { throw wrongType(key, "an array of strings") }
+      out.append(s)
+    }
+    return out
   }
 
   /// The optional integer field `key`, which must lie in `range`; nil when absent or null.
   public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(RPCError) -> Int? {
-    guard let v = self[key], v != .null else { return nil }
+    guard let v = envelope.body[key], v != .null else { return nil }
     guard case .int(let i) = v, range.contains(i) else {
       throw malformed(
         "field \"\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
@@ -73,16 +111,21 @@ public struct Message: Sendable {
   public func optionalNumber(
     _ key: String, requirement: String, _ valid: (Double) -> Bool
   ) throws(RPCError) -> Double? {
-    guard let v = self[key], v != .null else { return nil }
+    guard let v = envelope.body[key], v != .null else { return nil }
     guard let d = v.doubleValue, d.isFinite, valid(d) else {
       throw malformed("field \"\(key)\" must be a number \(requirement)")
     }
     return d
   }
 
-  /// An error 12 whose text starts with this message's type.
+  /// An error 12 whose text starts with this message's type: `add: field "delta" ...`.
   public func malformed(_ problem: String) -> RPCError {
     RPCError(.malformedRequest, "\(type): \(problem)")
+  }
+
+  private func raw(_ key: String) throws(RPCError) -> JSON {
+    guard let v = envelope.body[key] else { throw missing(key) }
+    return v
   }
 
   private func missing(_ key: String) -> RPCError { malformed("missing field \"\(key)\"") }
@@ -92,18 +135,29 @@ public struct Message: Sendable {
   }
 }
 
-/// Where a reply goes: the requester and the request's `msg_id` (nil: no reply is sent).
-public struct ReplyAddress: Sendable {
+/// Where a reply goes: the requester and its request's `msg_id` (none: no reply is sent).
+public struct ReplyAddress: Sendable, Hashable, CustomStringConvertible {
   /// The requester.
-  public var src: String
+  public let src: String
   /// The request's `msg_id`.
-  public var msgID: JSON?
+  package let rawMsgID: JSON?
 
-  /// Makes an address.
-  @inlinable public init(src: String, msgID: JSON?) {
+  /// The address of a request from `src` with `msgID`.
+  package init(src: String, msgID: JSON?) {
     self.src = src
-    self.msgID = msgID
+    self.rawMsgID = msgID
   }
+
+  /// The address of a request from `src` with `msgID` (none: it gets no reply).
+  public init(src: String, msgID: Value?) {
+    self.init(src: src, msgID: msgID?.json)
+  }
+
+  /// The request's `msg_id`, if it had one.
+  public var msgID: Value? { rawMsgID.map(Value.init) }
+
+  /// `src:msg_id`, as log lines name a requester (`c1:7`; `c1:-` without a `msg_id`).
+  public var description: String { "\(src):\(rawMsgID?.pythonText ?? "-")" }
 }
 
 /// An error a handler answers with: Maelstrom's code and a text naming the problem.

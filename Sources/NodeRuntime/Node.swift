@@ -1,165 +1,169 @@
-import Policy
-import Wire
+public import Policy
+internal import Wire
 
-/// A handler for one request type: reads the message, replies or starts calls through the node.
-/// Protocol errors are thrown and answered as error replies.
-public typealias Handler = (Node, Message) throws(RPCError) -> Void
+/// A handler for one request type: reads the message, replies, sends, starts calls through the
+/// node. An `RPCError` it throws is answered as an error reply; any other error as error 13.
+public typealias Handler = (Node, Message) throws -> Void
 
-/// The node as a state machine: fed stdin bytes and clock readings by the event loop (or a test
-/// harness), it dispatches requests to handlers, runs RPC calls with their timeouts, retries,
-/// backoff and reaping, and produces stdout bytes and log lines.
-public final class Node: Machine {
-  /// The settings.
+/// The node as its handlers see it: who it is, reply, send, call, timers, logging and counters.
+/// The methods that drive it (bytes in, time passing, output out) are on `Runtime`, which owns
+/// it, so no handler can re-enter the parser.
+///
+/// Handlers are registered by message type with `handle(_:_:)`. A family of handlers keeps its
+/// state in an object of its own whose handlers capture it; closures are given the node as their
+/// first argument and never need to capture it.
+public final class Node {
+  /// The engine's settings.
   public let config: NodeConfig
-  /// The log.
+  /// Where log lines go.
   public var logger: Logger
   /// The counters.
   public internal(set) var stats = Stats()
-  /// This node's id, once `init` arrived.
-  public internal(set) var nodeID: String?
-  /// Every node's id, from `init`.
+  /// This node's id, from `init` (empty before it).
+  public internal(set) var nodeID = ""
+  /// Every node's id, from `init`, this one's included.
   public internal(set) var nodeIDs: [String] = []
-  /// The node's seeded generator: backoff jitter and `compute_backoff` draw from it.
+  /// True once `init` has arrived: before, every request but `init` gets error 11.
+  public internal(set) var isInitialized = false
+  /// The node's seeded generator (`--seed`): backoff jitter draws from it, and so may handlers.
   public var rng: SplitMix64
-  /// The most recent envelopes in and out, for `get_log`.
-  public internal(set) var envelopeLog = BoundedRing<EnvelopeLogEntry>(capacity: 100)
-  /// Chaos mode: dropping outgoing messages on purpose.
-  public var chaos = ChaosFilter()
-  /// What families of handlers keep on the node, by type (see `state(_:_:)`).
-  var handlerStates: [ObjectIdentifier: AnyObject] = [:]
-
-  /// A fine-grained monotonic clock for measuring handler latency (`bench_echo`), read at the
-  /// moment of the call; nil means `now`, the reading of the callback under way.
-  public var preciseClock: (() -> Instant)?
-  /// When the first valid message arrived.
-  public internal(set) var firstMessageAt: Instant?
-
   /// The reading of the clocks for the callback under way.
   public internal(set) var now: ClockReading
-  var handlers: [String: Handler]
+
+  /// Called with each valid message received, request or reply, before it is handled.
+  public var receiveTap: ((Node, Message) -> Void)?
+  /// Called with each message about to be written; returning false drops it (its `msg_id` is
+  /// used anyway). Nil, the default, costs one comparison per message.
+  public var sendFilter: ((Node, Outgoing) -> Bool)?
+
+  var handlers: [String: Handler] = [:]
+  var initHooks: [(Node) throws -> Void] = []
   var parser: StreamParser
   var output: [UInt8] = []
   var nextMsgID = 0
   var inputEnded = false
-  var pending: PendingCalls<Completion>
+  /// Set while the runtime is inside a callback, to catch re-entry.
+  var busy = false
+  /// The request on whose behalf calls started now run: the one being handled, or the one that
+  /// started the call whose completion runs; nil in timers.
+  var requester: ReplyAddress?
+  var pending: PendingCalls<UInt32>
   var calls = Slab<Call>()
-  /// The distinct retry plans calls follow (a call keeps an index into these).
-  var plans: [RetryPlan] = []
+  /// The last call id given; ids count from 1 and are never reused.
+  var lastCallID = 0
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()
+  var userTimers = Slab<UserTimer>()
+  var lastTimerID = 0
+  /// One-shot user timers armed: they keep a node whose input ended running until they ran.
+  var oneShotTimers = 0
   /// The grid the reaper's passes fall on, once it has been armed.
   var reaperGridOrigin: Instant?
   /// The deadline of the reaper's next pass, when one is armed.
   var reaperDeadline: Instant?
+  var limiter: LineLimiter
+  /// Whether `--log-rate` applies at the configured level (info and less verbose).
+  let limited: Bool
+  /// The deadline of the armed report of suppressed lines, if any.
+  var reportDeadline: Instant?
 
-  /// A node with `config` and request handlers by type, logging through `logger`, started at
-  /// `now` (logged in the start line).
-  public init(
-    config: NodeConfig, handlers: [String: Handler], logger: Logger, at now: ClockReading
-  ) {
+  init(config: NodeConfig, logger: Logger, at now: ClockReading) {
     self.config = config
-    self.handlers = handlers
     self.logger = logger
     self.now = now
-    self.rng = SplitMix64(seed: config.seed)
+    self.rng = SplitMix64(seed: config.seed ?? 0)
     self.parser = StreamParser(maxValueBytes: config.maxMessageBytes, maxDepth: 512)
     self.pending = PendingCalls(limit: config.maxPending)
+    self.limiter = LineLimiter(rate: config.logRate)
+    self.limited = config.logLevel <= .info && config.logRate > 0
+    logStart()
+  }
+
+  private func logStart() {
     let c = config
-    log(
-      .info,
-      "start messenger \(c.version) seed=\(c.seed) rpc_timeout_ms=\(c.rpcTimeout.roundedMilliseconds)"
-        + " retry_attempts=\(c.retryAttempts) proxy_timeout_ms=\(c.proxyTimeout.roundedMilliseconds)"
-        + " backoff_base_ms=\(c.backoff.base.roundedMilliseconds)"
-        + " backoff_max_ms=\(c.backoff.max.roundedMilliseconds) backoff_jitter=\(c.backoff.jitter)"
-        + " backoff_attempts=\(c.backoffAttempts)"
-        + " reap_threshold_ms=\(c.reapThreshold.roundedMilliseconds)"
-        + " reap_interval_ms=\(c.reapInterval.roundedMilliseconds) max_pending=\(c.maxPending)"
-        + " max_message_bytes=\(c.maxMessageBytes) log_level=\(c.logLevel.name)")
+    var fields = c.workload.map { "workload=\($0) " } ?? ""
+    fields += "seed=\(c.seed ?? 0)"
+    for (k, v) in c.startFields { fields += " \(k)=\(v)" }
+    fields +=
+      " reap_threshold_ms=\(c.reapThreshold.roundedMilliseconds)"
+      + " reap_interval_ms=\(c.reapInterval.roundedMilliseconds) max_pending=\(c.maxPending)"
+      + " max_message_bytes=\(c.maxMessageBytes) log_level=\(c.logLevel.name)"
+      + " log_rate=\(c.logRate)"
+    log(.info, "start", "\(c.program) \(c.version) \(fields)")
   }
 
-  /// Logs `message` at `level`, stamped with the current time.
-  public func log(_ level: LogLevel, _ message: @autoclosure () -> String) {
-    logger.log(level, message(), at: now)
+  /// Registers `handler` for requests of `type`, replacing any earlier one. `init` is the
+  /// engine's own: use `onInit(_:)` to act on it.
+  public func handle(_ type: String, _ handler: @escaping Handler) {
+    precondition(type != "init", "init is handled by the engine; use onInit")
+    handlers[type] = handler
   }
 
-  /// The state a family of handlers keeps on this node (a dedup cache, latency figures, ...),
-  /// made by `make` on first use.
-  public func state<State: AnyObject>(_ type: State.Type, _ make: () -> State) -> State {
-    if let s = handlerStates[ObjectIdentifier(type)] { return unsafeDowncast(s, to: State.self) }
-    let s = make()
-    handlerStates[ObjectIdentifier(type)] = s
-    return s
+  /// Runs `hook` after each `init` has been stored and answered (the ids are set).
+  public func onInit(_ hook: @escaping (Node) throws -> Void) {
+    initHooks.append(hook)
   }
 
-  /// The monotonic time right now, from `preciseClock`, for measuring latency.
-  public func preciseNow() -> Instant { preciseClock?() ?? now.monotonic }
+  /// The other nodes' ids.
+  public var peers: [String] { nodeIDs.filter { $0 != nodeID } }
 
   /// The number of outgoing `msg_id`s awaiting a reply.
   public var pendingCount: Int { pending.count }
 
-  // MARK: Machine
-
-  public func receive(_ bytes: UnsafeRawBufferPointer, at now: ClockReading) {
-    self.now = now
-    parser.feed(bytes) { event in self.handle(event) }
-  }
-
-  public func endOfInput(at now: ClockReading) {
-    self.now = now
-    parser.finish { event in self.handle(event) }
-    inputEnded = true
-    if !isFinished {
-      log(.info, "end of input: waiting for \(pending.count) pending callbacks")
+  /// Logs `event` (`rpc retry`, `chaos on`, `malformed input:`, ...) and its `fields` at
+  /// `level`, as `<time> LEVEL event fields`. At info and less verbose levels, each event (named
+  /// without a trailing colon) gets at most `--log-rate` lines a second; the others are counted
+  /// and reported once the second is over.
+  public func log(_ level: LogLevel, _ event: String, _ fields: @autoclosure () -> String = "") {
+    guard logger.enabled(level) else { return }
+    if limited && level <= .info {
+      let name = event.last == ":" ? String(event.dropLast()) : event
+      switch limiter.admit(name, at: now.monotonic) {
+      case .write: break
+      case .writeAfterReport(let count): reportSuppressed(name, count)
+      case .suppress:
+        stats.suppressedLines += 1
+        armReport()
+        return
+      }
     }
+    let f = fields()
+    logger.log(level, f.isEmpty ? event : event + " " + f, at: now)
   }
 
-  public func fire(at now: ClockReading) {
-    self.now = now
-    var ran = 0
-    while ran < Node.timerBatch, let next = timers.earliest, next.deadline <= now.monotonic {
-      timers.popEarliest()
-      run(next.payload, due: next.deadline)
-      ran += 1
+  func reportSuppressed(_ event: String, _ count: Int) {
+    logger.log(
+      .info,
+      "suppressed \(count) \"\(event)\" lines in the last 1 s; --log-level debug shows all",
+      at: now)
+  }
+
+  /// Arms the report of suppressed lines for the earliest window that held some back.
+  func armReport() {
+    guard let due = limiter.nextReport, due != reportDeadline else { return }
+    reportDeadline = due
+    timers.insert(.logReport, at: due)
+  }
+
+  /// Writes the reports due at `now` (every one, at exit), then arms the next.
+  func flushReports(all: Bool) {
+    reportDeadline = nil
+    for r in limiter.takeReports(dueBy: all ? nil : now.monotonic) {
+      reportSuppressed(r.event, r.count)
     }
+    if !all { armReport() }
   }
+}
 
-  public var nextDeadline: Instant? {
-    // Drop timers whose call already ended, so the loop never wakes for nothing.
-    while let next = timers.earliest, !isLive(next.payload, deadline: next.deadline) {
-      timers.popEarliest()
-    }
-    return timers.earliest?.deadline
-  }
-
-  public var isFinished: Bool { inputEnded && pending.isEmpty && calls.isEmpty }
-
-  /// The most timers one `fire` runs: the rest stay due and run in the next callback, after this
-  /// batch's output is written, so no attempt waits behind thousands of others.
-  static let timerBatch = 256
-
-  public func takeOutput(_ write: (UnsafeRawBufferPointer) -> Void) {
-    guard !output.isEmpty else { return }
-    output.withUnsafeBytes { write($0) }
-    // Keep the buffer for the next batch, unless a burst made it large.
-    output.removeAll(keepingCapacity: output.capacity <= 1 << 20)
-  }
-
-  public func stop(_ reason: StopReason, at now: ClockReading) {
-    self.now = now
-    let why: String
-    switch reason {
-    case .endOfInput: why = "end of input"
-    case .signal(let name): why = name
-    case .outputClosed(let detail): why = "stdout closed (\(detail))"
-    }
-    let s = stats
-    // A closed stdout is reported by this line alone: at error level, so it always shows.
-    let level: LogLevel = reason == .endOfInput || reason.isSignal ? .info : .error
-    log(
-      level,
-      "exit reason=\"\(why)\" received=\(s.received) sent=\(s.sent) pending=\(pending.count)"
-        + " rpc_attempts=\(s.rpcAttempts) retries=\(s.retries) timeouts=\(s.timeouts)"
-        + " reaped=\(s.reaped) late_replies=\(s.lateReplies) malformed=\(s.malformed)")
-  }
+/// An outgoing message as a send filter sees it.
+public struct Outgoing {
+  /// The sender: this node.
+  public let src: String
+  /// The destination.
+  public let dest: String
+  /// The body's `type` (empty when a forwarded payload has none).
+  public let type: String
+  /// The message's `msg_id`.
+  public let msgID: Int
 }

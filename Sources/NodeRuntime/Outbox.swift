@@ -1,62 +1,73 @@
-import Policy
-import Wire
-
-/// One line of the envelope log that `get_log` reports.
-public struct EnvelopeLogEntry: Sendable, Equatable {
-  /// Whether the node received or sent the message.
-  public enum Direction: String, Sendable {
-    /// Read from stdin.
-    case received = "RECV"
-    /// Written to stdout.
-    case sent = "SENT"
-  }
-
-  /// Wall-clock time in milliseconds since the Unix epoch.
-  public var unixMilliseconds: Int64
-  /// In or out.
-  public var direction: Direction
-  /// The message's `src`.
-  public var src: String
-  /// The message's `dest`.
-  public var dest: String
-  /// The body's `type`.
-  public var type: String
-}
+internal import Policy
+internal import Wire
 
 extension Node {
   /// Replies to `request` with a body of `type`, then `fields` in order, then `in_reply_to` and
   /// `msg_id`. A request without `msg_id` gets no reply.
-  public func reply(to request: Message, _ type: String, _ fields: [JSONObject.Field] = []) {
-    reply(to: request.address, type, fields, from: nodeID ?? request.dest)
+  public func reply(
+    to request: Message, _ type: String, _ fields: KeyValuePairs<String, Value> = [:]
+  ) {
+    reply(to: request.address, type, fields)
   }
 
-  /// Replies to the request at `address`, as `reply(to:_:_:)` does; `from` overrides the sender.
+  /// Replies to the request at `address`, as `reply(to:_:_:)` does: a completion keeps the
+  /// address (`CallResult.requester`, or `Message.address`), not the whole request.
   public func reply(
-    to address: ReplyAddress, _ type: String, _ fields: [JSONObject.Field] = [],
-    from src: String? = nil
+    to address: ReplyAddress, _ type: String, _ fields: KeyValuePairs<String, Value> = [:]
   ) {
-    guard let inReplyTo = address.msgID else { return }
+    guard let inReplyTo = address.rawMsgID else { return }
     var body = JSONObject()
     body.fields.reserveCapacity(fields.count + 3)
     body.append("type", .string(type))
-    body.fields.append(contentsOf: fields)
+    for (k, v) in fields { body.append(k, v.json) }
     body.append("in_reply_to", inReplyTo)
-    emit(from: src ?? nodeID ?? "", to: address.src, type: type, built: body)
+    emit(from: nodeID, to: address.src, type: type, built: body)
   }
 
-  /// Replies to `request` with an error body; `from` overrides the sender (before `init`).
-  public func replyError(to request: Message, _ error: RPCError, from src: String? = nil) {
-    replyError(to: request.address, error, from: src ?? nodeID ?? request.dest)
+  /// Replies to `request` with an error body `{"type": "error", "code", "text", ...}`.
+  public func replyError(to request: Message, _ error: RPCError) {
+    replyError(to: request.address, error)
   }
 
   /// Replies to the request at `address` with an error body.
-  public func replyError(to address: ReplyAddress, _ error: RPCError, from src: String? = nil) {
-    guard let inReplyTo = address.msgID else {
-      log(.debug, "no reply without msg_id: error \(error.code.rawValue) \(error.text)")
+  public func replyError(to address: ReplyAddress, _ error: RPCError) {
+    replyError(to: address, error, from: nodeID)
+  }
+
+  /// Replies with an error, from `src` (a request's `dest`, before `init`).
+  func replyError(to request: Message, _ error: RPCError, from src: String) {
+    replyError(to: request.address, error, from: src)
+  }
+
+  func replyError(to address: ReplyAddress, _ error: RPCError, from src: String) {
+    guard let inReplyTo = address.rawMsgID else {
+      log(.debug, "no reply without msg_id:", "error \(error.code) \(error.text)")
       return
     }
     let body = errorBody(error.code, error.text, inReplyTo: inReplyTo)
-    emit(from: src ?? nodeID ?? "", to: address.src, type: "error", built: body)
+    emit(from: src, to: address.src, type: "error", built: body)
+  }
+
+  /// Sends a one-way message of `type` with `fields` to `dest`: no reply is awaited (one that
+  /// comes anyway is dropped as late).
+  public func send(_ dest: String, _ type: String, _ fields: KeyValuePairs<String, Value> = [:]) {
+    emit(from: nodeID, to: dest, type: type, built: Node.body(type, fields))
+  }
+
+  /// Sends `body`, an object, to `dest` as a one-way message; its `msg_id` is set in place, or
+  /// appended when it has none.
+  public func send(_ dest: String, body: Value) {
+    guard case .object(let o) = body.json else { preconditionFailure("a body is an object") }
+    emit(from: nodeID, to: dest, forwarding: o)
+  }
+
+  /// A body of `type` then `fields`, for a message the node builds.
+  static func body(_ type: String, _ fields: KeyValuePairs<String, Value>) -> JSONObject {
+    var body = JSONObject()
+    body.fields.reserveCapacity(fields.count + 2)
+    body.append("type", .string(type))
+    for (k, v) in fields { body[k] = v.json }
+    return body
   }
 
   func errorBody(_ code: ErrorCode, _ text: String, inReplyTo: JSON) -> JSONObject {
@@ -67,8 +78,7 @@ extension Node {
   }
 
   /// Sends a body the node built (a reply or an error, of `type`): it holds no `msg_id` yet, so
-  /// the next one is appended without looking. Returns the id; chaos mode may drop the message,
-  /// the id is used anyway.
+  /// the next one is appended without looking. Returns the id, used even if a filter drops it.
   @discardableResult
   func emit(from src: String, to dest: String, type: String, built body: consuming JSONObject)
     -> Int
@@ -81,7 +91,7 @@ extension Node {
   }
 
   /// Sends a body the node forwards (a payload): the next `msg_id` replaces the payload's own in
-  /// place, or is appended when it has none. Returns the id, used even if chaos drops it.
+  /// place, or is appended when it has none. Returns the id, used even if a filter drops it.
   @discardableResult
   func emit(from src: String, to dest: String, forwarding body: consuming JSONObject) -> Int {
     let id = nextMsgID
@@ -91,13 +101,16 @@ extension Node {
     return id
   }
 
-  /// Writes one message line, unless chaos drops it, and records it.
+  /// Writes one message line, unless the send filter drops it.
   private func transmit(
     from src: String, to dest: String, type: String, _ body: JSONObject, id: Int
   ) {
-    if chaos.shouldDrop(type: type) {
-      log(.info, "chaos dropped \(type) to \(dest) msg_id=\(id)")
+    if let sendFilter, !sendFilter(self, Outgoing(src: src, dest: dest, type: type, msgID: id)) {
       return
+    }
+    guard !src.isEmpty else {
+      // Only before `init` (a timer armed too early): a message must name its sender.
+      return log(.warn, "not sent:", "no node id yet, dest=\(dest) type=\(type) msg_id=\(id)")
     }
     let start = output.count
     output.append(contentsOf: #"{"src": "#.utf8)
@@ -108,56 +121,8 @@ extension Node {
     JSONWriter.append(.object(body), to: &output)
     output.append(contentsOf: "}\n".utf8)
     stats.sent += 1
-    record(.sent, src: src, dest: dest, type: type)
     if logger.enabled(.trace) {
-      log(.trace, "sent \(String(decoding: output[start..<(output.count - 1)], as: UTF8.self))")
+      log(.trace, "sent", String(decoding: output[start..<(output.count - 1)], as: UTF8.self))
     }
-  }
-
-  func record(_ direction: EnvelopeLogEntry.Direction, src: String, dest: String, type: String) {
-    envelopeLog.append(
-      EnvelopeLogEntry(
-        unixMilliseconds: now.unixMilliseconds, direction: direction, src: src, dest: dest,
-        type: type))
-  }
-}
-
-/// Chaos mode: while on, each outgoing message (but the control replies) is dropped when the next
-/// draw of a Python-compatible Mersenne Twister is below the drop rate.
-public struct ChaosFilter {
-  /// Whether messages are being dropped.
-  public private(set) var enabled = false
-  /// The probability of dropping each message, as the request gave it (an integer stays an
-  /// integer in replies).
-  public private(set) var dropRate = JSON.double(0.1)
-  /// Messages that went through the filter while it was on, dropped ones included.
-  public private(set) var totalSent = 0
-  /// Messages dropped.
-  public private(set) var totalDropped = 0
-  private var random = PythonRandom(seed: 42)
-
-  /// Off, with no message counted.
-  public init() {}
-
-  /// Turns dropping on with `dropRate`, its generator seeded as Python's `random.seed(seed)`.
-  public mutating func turnOn(dropRate: JSON, seed: Int) {
-    enabled = true
-    self.dropRate = dropRate
-    random = PythonRandom(seed: seed)
-  }
-
-  /// Turns dropping off; the counters are kept.
-  public mutating func turnOff() { enabled = false }
-
-  /// Replies that are never dropped, so chaos can always be observed and switched off.
-  static let exempt: Set<String> = ["init_ok", "chaos_on_ok", "chaos_off_ok", "chaos_stats_ok"]
-
-  /// Decides the fate of one outgoing message of `type`, counting it.
-  mutating func shouldDrop(type: String) -> Bool {
-    guard enabled, !ChaosFilter.exempt.contains(type) else { return false }
-    totalSent += 1
-    guard random.random() < dropRate.doubleValue ?? 0 else { return false }
-    totalDropped += 1
-    return true
   }
 }

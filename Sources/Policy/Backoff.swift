@@ -17,14 +17,14 @@
 /// The retry-delay policy of `backoff_relay` and `compute_backoff`: doubling, jittered, capped.
 public struct Backoff: Sendable, Hashable {
   /// The wait before the second attempt, before jitter; later waits double from it.
-  public var base: Duration
+  public var base: Interval
   /// The longest wait, jitter included.
-  public var max: Duration
+  public var max: Interval
   /// The largest random addition, as a fraction of the unjittered wait (0.1 adds up to 10%).
   public var jitter: Double
 
   /// Makes a policy; `base` and `max` must not be negative, `jitter` must be finite and >= 0.
-  public init(base: Duration, max: Duration, jitter: Double) {
+  public init(base: Interval, max: Interval, jitter: Double) {
     precondition(base >= .zero, "backoff base must not be negative")
     precondition(max >= .zero, "backoff max must not be negative")
     precondition(jitter.isFinite && jitter >= 0, "backoff jitter must be finite and >= 0")
@@ -38,7 +38,7 @@ public struct Backoff: Sendable, Hashable {
   /// Exactly one draw from `rng` per call, even when the cap decides the result, so a replay with
   /// the same seed stays in step. Computed in `Double` nanoseconds, so a large `k` saturates at
   /// `max` instead of overflowing.
-  public func delay(attempt k: Int, using rng: inout some RandomNumberGenerator) -> Duration {
+  public func delay(attempt k: Int, using rng: inout some RandomNumberGenerator) -> Interval {
     precondition(k >= 0, "backoff attempt must not be negative")
     let u = Double.random(in: 0..<1, using: &rng)
     let maxNs = Double(max.nanoseconds)
@@ -64,11 +64,11 @@ public struct Backoff: Sendable, Hashable {
     let delay = Double(delayNs)
     precondition(
       lower <= delay && delay <= upper + slack, "backoff delay \(delayNs)ns out of bounds")
-    return Duration(nanoseconds: delayNs)
+    return Interval(nanoseconds: delayNs)
   }
 
   /// The waits after attempts 0 ..< `count`, in order, drawing once per wait from `rng`.
-  public func schedule(count: Int, using rng: inout some RandomNumberGenerator) -> [Duration] {
+  public func schedule(count: Int, using rng: inout some RandomNumberGenerator) -> [Interval] {
     precondition(count >= 0, "backoff schedule length must not be negative")
     return (0..<count).map { delay(attempt: $0, using: &rng) }
   }

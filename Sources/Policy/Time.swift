@@ -13,26 +13,28 @@ public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
   @inlinable public static func < (a: Instant, b: Instant) -> Bool { a.nanoseconds < b.nanoseconds }
 
   /// The instant `d` later than `t`.
-  @inlinable public static func + (t: Instant, d: Duration) -> Instant {
+  @inlinable public static func + (t: Instant, d: Interval) -> Instant {
     Instant(nanoseconds: t.nanoseconds &+ d.nanoseconds)
   }
 
   /// The instant `d` earlier than `t`.
-  @inlinable public static func - (t: Instant, d: Duration) -> Instant {
+  @inlinable public static func - (t: Instant, d: Interval) -> Instant {
     Instant(nanoseconds: t.nanoseconds &- d.nanoseconds)
   }
 
   /// The time from `b` to `a`.
-  @inlinable public static func - (a: Instant, b: Instant) -> Duration {
-    Duration(nanoseconds: a.nanoseconds &- b.nanoseconds)
+  @inlinable public static func - (a: Instant, b: Instant) -> Interval {
+    Interval(nanoseconds: a.nanoseconds &- b.nanoseconds)
   }
 
   /// Milliseconds since the origin, with three decimals, for logs and test messages.
-  public var description: String { "t=\(Duration(nanoseconds: nanoseconds))" }
+  public var description: String { "t=\(Interval(nanoseconds: nanoseconds))" }
 }
 
-/// A length of time, in nanoseconds; distinct from `Instant` so the two cannot be mixed up.
-public struct Duration: Comparable, Hashable, Sendable, CustomStringConvertible {
+/// A length of time, in nanoseconds; distinct from `Instant` so the two cannot be mixed up. (Not
+/// `Swift.Duration`, whose 128-bit arithmetic the hot path does not need; the name leaves
+/// `Duration` to the standard library in a user's code.)
+public struct Interval: Comparable, Hashable, Sendable, CustomStringConvertible {
   /// The length in nanoseconds.
   public var nanoseconds: Int64
 
@@ -40,16 +42,21 @@ public struct Duration: Comparable, Hashable, Sendable, CustomStringConvertible 
   @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
   /// No time at all.
-  public static let zero = Duration(nanoseconds: 0)
+  public static let zero = Interval(nanoseconds: 0)
 
   /// A duration of whole milliseconds.
-  @inlinable public static func milliseconds(_ ms: Int64) -> Duration {
-    Duration(nanoseconds: ms &* 1_000_000)
+  @inlinable public static func milliseconds(_ ms: Int64) -> Interval {
+    Interval(nanoseconds: ms &* 1_000_000)
+  }
+
+  /// A duration of whole seconds.
+  @inlinable public static func seconds(_ s: Int64) -> Interval {
+    Interval(nanoseconds: s &* 1_000_000_000)
   }
 
   /// A duration of whole microseconds.
-  @inlinable public static func microseconds(_ us: Int64) -> Duration {
-    Duration(nanoseconds: us &* 1_000)
+  @inlinable public static func microseconds(_ us: Int64) -> Interval {
+    Interval(nanoseconds: us &* 1_000)
   }
 
   /// The duration in milliseconds, as a floating-point number.
@@ -67,13 +74,23 @@ public struct Duration: Comparable, Hashable, Sendable, CustomStringConvertible 
   @inlinable public var wholeMicroseconds: Int64 { nanoseconds / 1_000 }
 
   /// Orders durations by length.
-  @inlinable public static func < (a: Duration, b: Duration) -> Bool {
+  @inlinable public static func < (a: Interval, b: Interval) -> Bool {
     a.nanoseconds < b.nanoseconds
   }
 
   /// The sum of two durations.
-  @inlinable public static func + (a: Duration, b: Duration) -> Duration {
-    Duration(nanoseconds: a.nanoseconds &+ b.nanoseconds)
+  @inlinable public static func + (a: Interval, b: Interval) -> Interval {
+    Interval(nanoseconds: a.nanoseconds &+ b.nanoseconds)
+  }
+
+  /// The difference of two durations.
+  @inlinable public static func - (a: Interval, b: Interval) -> Interval {
+    Interval(nanoseconds: a.nanoseconds &- b.nanoseconds)
+  }
+
+  /// `d` times `n`.
+  @inlinable public static func * (d: Interval, n: Int64) -> Interval {
+    Interval(nanoseconds: d.nanoseconds &* n)
   }
 
   /// Milliseconds with up to three decimals, such as `500ms` or `1.25ms`.

@@ -65,15 +65,9 @@ struct Options: ParsableArguments {
       LogLevel(name: logLevel) != nil, "--log-level", "one of error, warn, info, debug, trace")
   }
 
-  /// The node's settings, from the flags.
-  func config(version: String) -> NodeConfig {
+  /// The engine's settings, from the flags.
+  func config(version: String, track: TrackSettings) -> NodeConfig {
     var c = NodeConfig()
-    c.rpcTimeout = .milliseconds(rpcTimeoutMs)
-    c.retryAttempts = retryAttempts
-    c.proxyTimeout = .milliseconds(proxyTimeoutMs)
-    c.backoff = Backoff(
-      base: .milliseconds(backoffBaseMs), max: .milliseconds(backoffMaxMs), jitter: backoffJitter)
-    c.backoffAttempts = backoffAttempts
     c.reapThreshold = .milliseconds(reapThresholdMs)
     c.reapInterval = .milliseconds(reapIntervalMs)
     c.maxPending = maxPending
@@ -82,7 +76,20 @@ struct Options: ParsableArguments {
     c.seed = seed ?? UInt64.random(in: 0...UInt64.max)
     c.logLevel = trace ? .trace : LogLevel(name: logLevel) ?? .info
     c.version = version
+    c.startFields = track.startFields
     return c
+  }
+
+  /// The track's settings, from the flags.
+  var track: TrackSettings {
+    var t = TrackSettings()
+    t.rpcTimeout = .milliseconds(rpcTimeoutMs)
+    t.retryAttempts = retryAttempts
+    t.proxyTimeout = .milliseconds(proxyTimeoutMs)
+    t.backoff = Backoff(
+      base: .milliseconds(backoffBaseMs), max: .milliseconds(backoffMaxMs), jitter: backoffJitter)
+    t.backoffAttempts = backoffAttempts
+    return t
   }
 }
 
@@ -111,12 +118,14 @@ if options.version {
   exit(0)
 }
 
-let config = options.config(version: version)
+let track = MessengerTrack(settings: options.track, preciseClock: { Clock.read().monotonic })
+let config = options.config(version: version, track: options.track)
 let logger = Logger(level: config.logLevel) { StandardError.write($0) }
-let node = Node(config: config, handlers: Handlers.all, logger: logger, at: Clock.read())
-node.preciseClock = { Clock.read().monotonic }
+let runtime = Runtime(config: config, logger: logger, at: Clock.read()) { node in
+  track.install(on: node)
+}
 do {
-  let loop = try EventLoop(machine: node)
+  let loop = try EventLoop(machine: runtime)
   exit(loop.run())
 } catch {
   complain("messenger: \(error)")

@@ -27,7 +27,7 @@ import Testing
       ])
     #expect(cluster.nodeLines.filter { $0.src == "n1" }.compactMap(\.msgID) == [1, 2, 3])
     #expect(cluster.dropped == 2)
-    #expect(cluster.stderr("n1").filter { $0.contains("INFO rpc retry dest=n2 attempt=") }.count == 2)
+    #expect(cluster.stderr("n1").filter { $0.contains("INFO rpc retry call=") && $0.contains(" kind=relay dest=n2 attempt=") }.count == 2)
     #expect(cluster.shutdown(within: 10).values.allSatisfy { $0 == 0 })
   }
 

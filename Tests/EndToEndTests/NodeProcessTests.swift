@@ -64,7 +64,7 @@ import Testing
     #expect(second.count == 5 && second[4].contains(#""count": 0,"#))
     child.closeInput()
     #expect(child.finish(within: 10) == 0)
-    #expect(child.errLines.contains { $0.contains("INFO reaper reaped 1 callbacks") })
+    #expect(child.errLines.contains { $0.contains("INFO reaper reaped count=1 pending=0 calls=1") })
   }
 
   @Test func theRetryFlagsChangeTheAttempts() {
@@ -74,7 +74,7 @@ import Testing
     #expect(child.finish(within: 20) == 0)
     #expect(child.outLines.count == 7)
     #expect(child.outLines.last?.contains("RPC failed after 5 attempts") == true)
-    #expect(child.errLines.filter { $0.contains("INFO rpc retry dest=n2 attempt=") && $0.hasSuffix("timeout_ms=50") }.count == 4)
+    #expect(child.errLines.filter { $0.contains("INFO rpc retry call=1 kind=relay dest=n2 attempt=") && $0.hasSuffix(" reason=timeout timeout_ms=50 requester=c1:2") }.count == 4)
   }
 
   @Test func sigtermAndSigintFlushAndExitZero() {

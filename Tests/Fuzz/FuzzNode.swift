@@ -26,7 +26,7 @@ struct FuzzRun {
   let input: UnsafeRawBufferPointer
   /// FNV-1a of the input: where to split it, how far to move the clock, whether to `init` first.
   let hash: UInt64
-  let node: Node
+  let node: Runtime
   var now = Instant.zero
   var lastMsgID = -1
 
@@ -42,9 +42,11 @@ struct FuzzRun {
     // Small enough that an input of a few KiB can hold an oversized value.
     config.maxMessageBytes = 2048
     config.maxPending = 64
-    node = Node(
-      config: config, handlers: Handlers.all, logger: Logger(level: .trace) { _ in },
-      at: ClockReading(monotonic: .zero, unixMilliseconds: 1_795_428_902_481))
+    let track = MessengerTrack()
+    node = Runtime(
+      config: config, logger: Logger(level: .trace) { _ in },
+      at: ClockReading(monotonic: .zero, unixMilliseconds: 1_795_428_902_481)
+    ) { node in track.install(on: node) }
   }
 
   mutating func run() {
@@ -67,7 +69,7 @@ struct FuzzRun {
     collect()
     advance(to: FuzzRun.quietBy)
     precondition(node.nextDeadline == nil, "a timer is still armed after \(now)")
-    precondition(node.pendingCount == 0, "\(node.pendingCount) calls pending at the end")
+    precondition(node.node.pendingCount == 0, "\(node.node.pendingCount) calls pending at the end")
     precondition(node.isFinished, "input ended and nothing is pending, yet not finished")
   }
 

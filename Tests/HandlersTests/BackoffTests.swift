@@ -9,7 +9,7 @@ import Testing
   let backoffRelay = #"{"src":"c1","dest":"n1","body":{"type":"backoff_relay","msg_id":2,"target":"n2","payload":{"type":"read"}}}"#
 
   /// The delays the node's generator gives for seed `seed`, computed independently.
-  func expectedDelays(seed: UInt64, count: Int, base: Int64 = 100, max: Int64 = 2000) -> [Duration] {
+  func expectedDelays(seed: UInt64, count: Int, base: Int64 = 100, max: Int64 = 2000) -> [Interval] {
     var rng = SplitMix64(seed: seed)
     let policy = Backoff(base: .milliseconds(base), max: .milliseconds(max), jitter: 0.1)
     return (0..<count).map { policy.delay(attempt: $0, using: &rng) }

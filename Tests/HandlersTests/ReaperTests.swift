@@ -40,18 +40,18 @@ import Testing
     h.send(count)
     #expect(h.take().last?.contains(#""count": 0,"#) == true)
     #expect(h.node.stats.reaped == 1)
-    #expect(h.logs.contains("INFO reaper reaped 1 callbacks, 0 still pending"))
+    #expect(h.logs.contains("INFO reaper reaped count=1 pending=0 calls=1"))
   }
 
   @Test func anIdleNodeHasNoTimerArmed() {
     let h = Harness()
     h.initialize()
-    #expect(h.node.nextDeadline == nil)
+    #expect(h.runtime.nextDeadline == nil)
     h.send(fireForget)
-    #expect(h.node.nextDeadline != nil)
+    #expect(h.runtime.nextDeadline != nil)
     h.send(#"{"src":"n2","dest":"n1","body":{"type":"echo_ok","echo":"lost","in_reply_to":1}}"#)
     #expect(h.node.pendingCount == 0)
-    #expect(h.node.nextDeadline == nil)
+    #expect(h.runtime.nextDeadline == nil)
   }
 
   @Test func aReapedBatchEchoRepliesWithErrorZero() {
@@ -104,9 +104,9 @@ import Testing
     h.initialize()
     h.send(fireForget)
     h.endInput()
-    #expect(!h.node.isFinished)
+    #expect(!h.runtime.isFinished)
     h.runUntilIdle()
-    #expect(h.node.isFinished)
+    #expect(h.runtime.isFinished)
     #expect(h.node.stats.reaped == 1)
   }
 

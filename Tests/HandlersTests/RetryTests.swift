@@ -1,3 +1,4 @@
+import Handlers
 import Harness
 import NodeRuntime
 import Testing
@@ -21,9 +22,14 @@ import Testing
     #expect(h.node.pendingCount == 0)
     #expect(h.node.stats.retries == 2 && h.node.stats.timeouts == 3)
     #expect(
-      h.logs.contains("INFO rpc retry dest=n2 attempt=2/3 msg_id=2 timeout_ms=500")
-        && h.logs.contains("INFO rpc retry dest=n2 attempt=3/3 msg_id=3 timeout_ms=500"))
-    #expect(h.logs.contains { $0.hasPrefix("INFO rpc gave up dest=n2 attempts=3/3") })
+      h.logs.contains(
+        "INFO rpc retry call=1 kind=relay dest=n2 attempt=2/3 msg_id=2 reason=timeout timeout_ms=500 requester=c1:2")
+        && h.logs.contains(
+          "INFO rpc retry call=1 kind=relay dest=n2 attempt=3/3 msg_id=3 reason=timeout timeout_ms=500 requester=c1:2")
+    )
+    #expect(
+      h.logs.contains(
+        "INFO rpc gave up call=1 kind=relay dest=n2 attempts=3/3 msg_ids=1,2,3 reason=timeout elapsed_ms=1500 requester=c1:2"))
   }
 
   @Test func aRelaySucceedsOnItsSecondAttempt() {
@@ -112,10 +118,10 @@ import Testing
   }
 
   @Test func theRetryFlagsChangeTheTimings() {
-    var c = Harness.defaultConfig
-    c.rpcTimeout = .milliseconds(200)
-    c.retryAttempts = 2
-    let h = Harness(config: c)
+    var s = TrackSettings()
+    s.rpcTimeout = .milliseconds(200)
+    s.retryAttempts = 2
+    let h = Harness(settings: s)
     h.initialize()
     h.send(relay)
     h.runUntilIdle()

@@ -3,8 +3,9 @@ import NodeRuntime
 import Policy
 import Wire
 
-/// Drives a `Node` the way the event loop does, but on virtual time: tests deliver lines, advance
-/// the clock (firing each deadline in turn, never sleeping) and read what the node wrote.
+/// Drives a node's `Runtime` the way the event loop does, but on virtual time: tests deliver
+/// lines, advance the clock (firing each deadline in turn, never sleeping) and read what the node
+/// wrote.
 public final class Harness {
   /// A line the node wrote to stdout, and the virtual time at which it did.
   public struct Output: Equatable, CustomStringConvertible {
@@ -19,8 +20,10 @@ public final class Harness {
   /// The wall clock's reading at virtual time zero: 2026-11-23T10:15:02.481Z.
   public static let wallStart: Int64 = 1_795_428_902_481
 
-  /// The node under test.
-  public private(set) var node: Node!
+  /// The runtime under test: what the event loop drives.
+  public private(set) var runtime: Runtime!
+  /// The node under test, as its handlers see it.
+  public var node: Node { runtime.node }
   /// Every line written to stdout so far.
   public private(set) var outputs: [Output] = []
   /// Every log line so far, without timestamps (`INFO rpc retry ...`).
@@ -30,16 +33,23 @@ public final class Harness {
   private var taken = 0
   private let logBox = LogBox()
 
-  /// A node with `config` and `handlers`, at virtual time zero.
-  public init(config: NodeConfig = Harness.defaultConfig, handlers: [String: Handler] = Handlers.all) {
+  /// A node with `config` running the Messenger track with `settings`, at virtual time zero.
+  public convenience init(
+    config: NodeConfig = Harness.defaultConfig, settings: TrackSettings = TrackSettings()
+  ) {
+    let track = MessengerTrack(settings: settings)
+    self.init(config: config) { node in track.install(on: node) }
+  }
+
+  /// A node with `config` whose handlers `setup` registers, at virtual time zero.
+  public init(config: NodeConfig = Harness.defaultConfig, setup: (Node) -> Void) {
     let box = logBox
     let logger = Logger(level: config.logLevel) { bytes in
       let line = String(decoding: bytes, as: UTF8.self)
       // Drop the timestamp: tests look at what was logged, the clock is theirs anyway.
       box.lines.append(String(line.drop { $0 != " " }.dropFirst().dropLast()))
     }
-    node = Node(config: config, handlers: handlers, logger: logger, at: reading)
-    node.preciseClock = { [unowned self] in self.now }
+    runtime = Runtime(config: config, logger: logger, at: reading, setup: setup)
   }
 
   /// The SPEC's defaults with seed 7 and debug logging.
@@ -58,7 +68,7 @@ public final class Harness {
   /// Delivers `text` as stdin bytes, at the current time.
   public func feed(_ text: String) {
     var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { node.receive(UnsafeRawBufferPointer($0), at: reading) }
+    bytes.withUnsafeMutableBytes { runtime.receive(UnsafeRawBufferPointer($0), at: reading) }
     collect()
   }
 
@@ -74,20 +84,27 @@ public final class Harness {
 
   /// Ends the input.
   public func endInput() {
-    node.endOfInput(at: reading)
+    runtime.endOfInput(at: reading)
+    collect()
+  }
+
+  /// Stops the node as the loop does before exiting (the exit summary, and any count of
+  /// suppressed lines not yet reported).
+  public func stop(_ reason: StopReason = .endOfInput) {
+    runtime.stop(reason, at: reading)
     collect()
   }
 
   /// Advances virtual time by `ms` milliseconds, firing every deadline on the way at its time.
   public func advance(ms: Double) {
-    advance(to: now + Duration(nanoseconds: Int64(ms * 1_000_000)))
+    advance(to: now + Interval(nanoseconds: Int64(ms * 1_000_000)))
   }
 
   /// Advances virtual time to `target`, firing every deadline on the way at its time.
   public func advance(to target: Instant) {
-    while let due = node.nextDeadline, due <= target {
+    while let due = runtime.nextDeadline, due <= target {
       now = Swift.max(now, due)
-      node.fire(at: reading)
+      runtime.fire(at: reading)
       collect()
     }
     now = Swift.max(now, target)
@@ -109,7 +126,7 @@ public final class Harness {
 
   private func collect() {
     let ms = Double(now.nanoseconds) / 1_000_000
-    node.takeOutput { bytes in
+    runtime.takeOutput { bytes in
       for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
         outputs.append(Output(ms: ms, line: String(line)))
       }

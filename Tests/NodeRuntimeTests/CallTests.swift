@@ -15,27 +15,22 @@ import Wire
 
   /// A node whose `go` request starts a call of `plan` to n2 and whose `ff` sends a reapable one.
   func harness(_ tally: Tally, plan: RetryPlan) -> Harness {
-    let handlers: [String: Handler] = [
-      "init": { node, msg throws(RPCError) in
-        node.initialize(nodeID: "n1", nodeIDs: ["n1", "n2"])
-        node.reply(to: msg, "init_ok")
-      },
-      "go": { node, msg throws(RPCError) in
+    let h = Harness { node in
+      node.handle("go") { node, msg in
         let key = msg.msgID?.intValue ?? -1
-        try node.call("n2", JSONObject([.init("type", .string("ping"))]), plan: plan, for: msg.address) { _, r, _ in
+        try node.call("n2", "ping", plan: plan) { _, r in
           tally.completions[key, default: 0] += 1
           if r.reply == nil { tally.timeouts += 1 } else { tally.replies += 1 }
         }
-      },
-      "ff": { node, msg throws(RPCError) in
+      }
+      node.handle("ff") { node, msg in
         let key = msg.msgID?.intValue ?? -1
-        try node.send("n2", JSONObject([.init("type", .string("ping"))])) { _, r in
+        try node.call("n2", "ping") { _, r in
           tally.completions[key, default: 0] += 1
           if r.reply == nil { tally.timeouts += 1 } else { tally.replies += 1 }
         }
-      },
-    ]
-    let h = Harness(handlers: handlers)
+      }
+    }
     h.initialize()
     return h
   }
@@ -64,7 +59,7 @@ import Wire
     }
     h.endInput()
     h.runUntilIdle()
-    #expect(h.node.isFinished)
+    #expect(h.runtime.isFinished)
     #expect(h.node.pendingCount == 0)
     #expect(tally.completions.count == 300)
     #expect(tally.completions.values.allSatisfy { $0 == 1 })
@@ -99,12 +94,12 @@ import Wire
     h.send(#"{"src":"c1","dest":"n1","body":{"type":"go","msg_id":1}}"#)
     h.advance(ms: 100)
     h.send(#"{"src":"c1","dest":"n1","body":{"type":"go","msg_id":2}}"#)
-    #expect(h.node.nextDeadline == Instant(nanoseconds: 300_000_000))
+    #expect(h.runtime.nextDeadline == Instant(nanoseconds: 300_000_000))
     // The first call ends early: its timer is dropped, the second call's is next.
     h.send(#"{"src":"n2","dest":"n1","body":{"type":"pong","in_reply_to":1}}"#)
-    #expect(h.node.nextDeadline == Instant(nanoseconds: 400_000_000))
+    #expect(h.runtime.nextDeadline == Instant(nanoseconds: 400_000_000))
     h.send(#"{"src":"n2","dest":"n1","body":{"type":"pong","in_reply_to":2}}"#)
-    #expect(h.node.nextDeadline == nil)
+    #expect(h.runtime.nextDeadline == nil)
   }
 
   @Test func aMalformedLineIsLoggedAndTheNextMessageStillAnswered() {

@@ -62,8 +62,8 @@ private let uncapped = Backoff(base: .milliseconds(100), max: .milliseconds(1 <<
   for k in [62, 63, 64, 100, 1000, 5000] {
     #expect(b.delay(attempt: k, using: &rng) == .milliseconds(2000))
   }
-  let widest = Backoff(base: .milliseconds(100), max: Duration(nanoseconds: .max), jitter: 0.1)
-  #expect(widest.delay(attempt: 100, using: &rng) == Duration(nanoseconds: .max))
+  let widest = Backoff(base: .milliseconds(100), max: Interval(nanoseconds: .max), jitter: 0.1)
+  #expect(widest.delay(attempt: 100, using: &rng) == Interval(nanoseconds: .max))
 }
 
 @Test func everyDelayDrawsExactlyOnceFromTheGenerator() {

@@ -159,9 +159,9 @@ import Testing
   }
 
   @Test func durationsRoundToNearestMillisecond() {
-    #expect(Duration(nanoseconds: 1_499_999).roundedMilliseconds == 1)
-    #expect(Duration(nanoseconds: 1_500_000).roundedMilliseconds == 2)
-    #expect(Duration.milliseconds(500).description == "500ms")
-    #expect(Duration.microseconds(1250).description == "1.25ms")
+    #expect(Interval(nanoseconds: 1_499_999).roundedMilliseconds == 1)
+    #expect(Interval(nanoseconds: 1_500_000).roundedMilliseconds == 2)
+    #expect(Interval.milliseconds(500).description == "500ms")
+    #expect(Interval.microseconds(1250).description == "1.25ms")
   }
 }
