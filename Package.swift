@@ -40,8 +40,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    // Maelstrom's workloads: the pure state of each, and its handlers.
-    .target(name: "Workloads", swiftSettings: release),
+    // Maelstrom's workloads: each one's pure state, and its handlers written against Messenger.
+    .target(name: "Workloads", dependencies: ["Messenger"]),
     // Drives a Node on virtual time and captures what it writes: shared by the tests.
     .target(
       name: "Harness", dependencies: ["NodeRuntime", "Handlers", "Policy", "Wire"],
@@ -57,7 +57,7 @@ let package = Package(
     .testTarget(
       name: "HandlersTests",
       dependencies: ["Handlers", "NodeRuntime", "Wire", "Policy", "Harness", "TestSupport"]),
-    .testTarget(name: "WorkloadsTests", dependencies: ["Workloads"]),
+    .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Messenger", "Harness"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
     // Runs the built binary; Wire parses what the nodes write.
     .testTarget(name: "EndToEndTests", dependencies: ["messenger", "Wire", "Policy"]),

@@ -13,7 +13,7 @@ allowed() {
     EventLoop) echo "CLibevent Glibc NodeRuntime Policy" ;;
     Messenger) echo "EventLoop NodeRuntime Policy Wire" ;;
     Bench) echo "Policy Glibc" ;;
-    Workloads) echo "" ;;
+    Workloads) echo "Messenger" ;;
     messenger) echo "EventLoop Handlers NodeRuntime Policy Wire ArgumentParser Glibc" ;;
     *) return 1 ;;
   esac
