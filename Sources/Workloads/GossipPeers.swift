@@ -53,6 +53,8 @@ public struct GossipPeers<Delta: GossipDelta>: Sendable {
 
   var links: [String: Link]
   var nextBatch = 1
+  /// The peers, in order.
+  public let peers: [String]
   /// The most batches in flight to one peer at once.
   public let inFlightMax: Int
   /// The most items in one batch.
@@ -61,16 +63,14 @@ public struct GossipPeers<Delta: GossipDelta>: Sendable {
   /// Links to `peers`, none owed anything yet.
   public init(_ peers: [String], inFlightMax: Int = 4, batchMax: Int = 1_000) {
     precondition(inFlightMax > 0 && batchMax > 0, "limits must be positive")
+    self.peers = peers.sorted()
     links = Dictionary(uniqueKeysWithValues: peers.map { ($0, Link()) })
     self.inFlightMax = inFlightMax
     self.batchMax = batchMax
   }
 
-  /// The peers, in order.
-  public var peers: [String] { links.keys.sorted() }
-
   /// The number of peers.
-  public var count: Int { links.count }
+  public var count: Int { peers.count }
 
   /// Whether every peer has acknowledged everything: then no timer need be armed.
   public var isQuiet: Bool {

@@ -14,4 +14,14 @@ public enum Workloads {
       "kafka": Kafka.install,
     ]
   }
+
+  /// What each workload answers and guarantees, in a few words, for `--help`.
+  public static let summaries: [String: String] = [
+    "unique-ids": "generate: ids unique without coordination (totally available)",
+    "broadcast": "topology, broadcast, read: gossip on a star of our own, batched per peer",
+    "g-set": "add, read: a grow-only set gossiped over a mesh",
+    "g-counter": "add (delta >= 0), read: a counter CRDT gossiped over a mesh",
+    "pn-counter": "add (either sign), read: a PN-counter CRDT gossiped over a mesh",
+    "kafka": "send, poll, commit_offsets, list_committed_offsets: logs on lin-kv by cas",
+  ]
 }
