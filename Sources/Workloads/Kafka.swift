@@ -4,8 +4,9 @@ import Messenger
 /// log is one `lin-kv` value (`log/<key>`, an array of `[msg, token]`), appended to by `cas` from
 /// its whole previous value, so offsets are unique, dense and increasing, and every log read is a
 /// prefix of every later one; a send is acknowledged only after its `cas` succeeded or its token
-/// was read back. Committed offsets (`commit/<key>`) are raised by `cas` and never lowered. See
-/// `Append`, `RaiseCommit` and `KafkaLogs`.
+/// was read back. A node appends to a key one `cas` at a time, and the sends that arrived
+/// meanwhile go together in the next one. Committed offsets (`commit/<key>`) are raised by `cas`
+/// and never lowered. See `Append`, `RaiseCommit` and `KafkaLogs`.
 public enum Kafka {
   /// Registers the handlers on `node`, once `init` named it.
   public static func install(on node: Node) {
@@ -27,51 +28,88 @@ final class KafkaStore {
   var logs = KafkaLogs<Value>()
   var tokens: IDs
   let kv = KVClient.linearizable
+  /// Per key, the sends that arrived while an append of that key was under way: the next append
+  /// takes them all in one `cas`. One append per key at a time means this node's sends never
+  /// refuse each other's `cas`.
+  var waiting: [String: [(entry: LogEntry<Value>, requester: ReplyAddress)]] = [:]
+  /// The keys with an append under way.
+  var appending: Set<String> = []
+  /// The most sends that may wait on one key; more get error 11.
+  static let waitingMax = 1_000
 
   init(node: String) { tokens = IDs(node: node) }
 
   func send(_ msg: Message, on node: Node) throws {
     let key = try msg.string("key")
-    var append = Append(LogEntry(try msg.value("msg"), token: tokens.next()))
-    try step(append.start(cached: logs.log(key)), append, key, msg.address, node)
+    let entry = LogEntry(try msg.value("msg"), token: tokens.next())
+    guard waiting[key, default: []].count < KafkaStore.waitingMax else {
+      throw RPCError(.temporarilyUnavailable, "send: too many sends waiting on \"\(key)\"")
+    }
+    waiting[key, default: []].append((entry, msg.address))
+    if !appending.contains(key) { appendWaiting(key, node) }
+  }
+
+  /// Starts the append of what waits on `key`, if anything does.
+  private func appendWaiting(_ key: String, _ node: Node) {
+    guard let batch = waiting.removeValue(forKey: key) else {
+      appending.remove(key)
+      return
+    }
+    appending.insert(key)
+    var append = Append(batch.map(\.entry))
+    step(append.start(cached: logs.log(key)), append, key, batch.map(\.requester), node)
   }
 
   private func step(
     _ step: KVStep<[LogEntry<Value>]>, _ append: Append<Value>, _ key: String,
-    _ requester: ReplyAddress, _ node: Node
-  ) throws {
-    switch step {
-    case .read:
-      try kv.read(node, .string("log/" + key)) { [self] node, result in
-        var append = append
-        let outcome = KafkaStore.outcome(result) { KafkaStore.decodeLog($0) }
-        if case .ok(let log?) = outcome { logs.learn(key, log: log) }
-        try self.step(append.readEnded(outcome), append, key, requester, node)
-      }
-    case .cas(let from, let to):
-      let old = from.map(KafkaStore.encodeLog) ?? .null
-      try kv.cas(
-        node, .string("log/" + key), from: old, to: KafkaStore.encodeLog(to),
-        createIfNotExists: true
-      ) { [self] node, result in
-        var append = append
-        if case .success = result { logs.learn(key, log: to) }
-        let outcome: KVOutcome<[LogEntry<Value>]> = KafkaStore.outcome(result.map { .null }) {
-          _ in nil
+    _ requesters: [ReplyAddress], _ node: Node
+  ) {
+    do {
+      switch step {
+      case .read:
+        try kv.read(node, .string("log/" + key)) { [self] node, result in
+          var append = append
+          let outcome = KafkaStore.outcome(result) { KafkaStore.decodeLog($0) }
+          if case .ok(let log?) = outcome { logs.learn(key, log: log) }
+          self.step(append.readEnded(outcome), append, key, requesters, node)
         }
-        try self.step(append.casEnded(outcome), append, key, requester, node)
+      case .cas(let from, let to):
+        let old = from.map(KafkaStore.encodeLog) ?? .null
+        try kv.cas(
+          node, .string("log/" + key), from: old, to: KafkaStore.encodeLog(to),
+          createIfNotExists: true
+        ) { [self] node, result in
+          var append = append
+          if case .success = result { logs.learn(key, log: to) }
+          let outcome: KVOutcome<[LogEntry<Value>]> = KafkaStore.outcome(result.map { .null }) {
+            _ in nil
+          }
+          self.step(append.casEnded(outcome), append, key, requesters, node)
+        }
+      case .done(let first):
+        for (i, requester) in requesters.enumerated() {
+          node.reply(to: requester, "send_ok", ["offset": .int(first + i)])
+        }
+        appendWaiting(key, node)
+      case .failed(let maybeApplied):
+        fail(requesters, key, maybeApplied: maybeApplied, casCount: append.casCount, node)
       }
-    case .done(let offset):
-      node.reply(to: requester, "send_ok", ["offset": .int(offset)])
-    case .failed(let maybeApplied):
-      // A cas that may have landed makes the outcome unknown (error 0, indefinite); otherwise
-      // nothing was appended (error 11, definite).
-      node.replyError(
-        to: requester,
-        RPCError(
-          maybeApplied ? .timeout : .temporarilyUnavailable,
-          "send: no append to the log of \"\(key)\" confirmed after \(append.casCount) cas"))
+    } catch {
+      // No room for the call: nothing more was sent, but an earlier cas may have landed.
+      fail(requesters, key, maybeApplied: append.maybeApplied, casCount: append.casCount, node)
     }
+  }
+
+  /// Answers every send of a failed append: error 0 (indefinite) when a `cas` may have landed
+  /// unseen, else error 11 (definite: nothing was appended); then starts the next append.
+  private func fail(
+    _ requesters: [ReplyAddress], _ key: String, maybeApplied: Bool, casCount: Int, _ node: Node
+  ) {
+    let error = RPCError(
+      maybeApplied ? .timeout : .temporarilyUnavailable,
+      "send: no append to the log of \"\(key)\" confirmed after \(casCount) cas")
+    for requester in requesters { node.replyError(to: requester, error) }
+    appendWaiting(key, node)
   }
 
   func poll(_ msg: Message, on node: Node) throws {

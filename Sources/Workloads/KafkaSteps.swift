@@ -24,32 +24,39 @@ public enum KVStep<Value: Sendable>: Sendable {
 
 extension KVStep: Equatable where Value: Equatable {}
 
-/// A `send`: appends one entry to a key's log by `cas` from the log as last seen, re-reading on
-/// a refusal or an unknown outcome and looking for its own token, so a `cas` that landed but
-/// whose reply was lost is found and never appended twice. Pure: the glue makes the calls.
+/// The sends of one key waiting at a node, appended together: one `cas` from the log as last
+/// seen adds them all, re-reading on a refusal or an unknown outcome and looking for the first
+/// one's token, so a `cas` that landed but whose reply was lost is found and never applied
+/// twice. Pure: the glue makes the calls.
 public struct Append<Msg: Hashable & Sendable>: Sendable {
-  /// The entry to append.
-  public let entry: LogEntry<Msg>
+  /// The entries to append, in order.
+  public let entries: [LogEntry<Msg>]
   /// How many `cas` attempts it may make.
   public let casMax: Int
   /// The `cas` attempts made so far.
   public private(set) var casCount = 0
+  /// Whether a `cas` may have landed unseen (its outcome was unknown).
+  public private(set) var maybeApplied = false
   private var from: [LogEntry<Msg>] = []
-  private var maybeApplied = false
   private var readsLeft: Int
 
-  /// An append of `entry`, with at most `casMax` attempts at `cas` and as many reads.
-  public init(_ entry: LogEntry<Msg>, casMax: Int = 8) {
+  /// An append of `entries` (at least one), with at most `casMax` attempts at `cas` and as many
+  /// reads.
+  public init(_ entries: [LogEntry<Msg>], casMax: Int = 8) {
+    precondition(!entries.isEmpty, "an append has something to append")
     precondition(casMax > 0, "an append needs at least one cas")
-    self.entry = entry
+    self.entries = entries
     self.casMax = casMax
     readsLeft = casMax
   }
 
+  /// An append of one entry.
+  public init(_ entry: LogEntry<Msg>, casMax: Int = 8) { self.init([entry], casMax: casMax) }
+
   /// The first step: `cas` from the cached log.
   public mutating func start(cached: [LogEntry<Msg>]) -> KVStep<[LogEntry<Msg>]> { cas(cached) }
 
-  /// The step after a `cas` ended with `outcome`.
+  /// The step after a `cas` ended with `outcome`; `.done` gives the first entry's offset.
   public mutating func casEnded(_ outcome: KVOutcome<[LogEntry<Msg>]>) -> KVStep<[LogEntry<Msg>]> {
     switch outcome {
     case .ok: return .done(from.count)
@@ -68,14 +75,16 @@ public struct Append<Msg: Hashable & Sendable>: Sendable {
     case .absent: log = []
     case .refused, .unknown: return read()
     }
-    if let offset = log.firstIndex(where: { $0.token == entry.token }) { return .done(offset) }
+    // One cas appends all the entries, so the first one's place gives every offset.
+    let token = entries[0].token
+    if let offset = log.firstIndex(where: { $0.token == token }) { return .done(offset) }
     return casCount < casMax ? cas(log) : .failed(maybeApplied: maybeApplied)
   }
 
   private mutating func cas(_ log: [LogEntry<Msg>]) -> KVStep<[LogEntry<Msg>]> {
     casCount += 1
     from = log
-    return .cas(from: log.isEmpty ? nil : log, to: log + [entry])
+    return .cas(from: log.isEmpty ? nil : log, to: log + entries)
   }
 
   private mutating func read() -> KVStep<[LogEntry<Msg>]> {

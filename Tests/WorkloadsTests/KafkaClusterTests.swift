@@ -57,3 +57,14 @@ import Testing
     #expect(c.reply(l)?["offsets"] == [:])
   }
 }
+
+@Suite struct KafkaBatchingTests {
+  @Test func sendsWaitingOnOneKeyGoTogetherInOneCasAndTakeConsecutiveOffsets() {
+    let c = Cluster("kafka", nodes: 1)
+    let ids = (0..<10).map { c.request("n1", "send", [("key", "k"), ("msg", .int($0))]) }
+    c.run(ms: 100)
+    #expect(ids.map { c.reply($0)?["offset"]?.intValue } == Array(0..<10))
+    let cas = c.logs.filter { $0.hasPrefix("DEBUG rpc start") && $0.contains("kind=kv-cas") }
+    #expect(cas.count == 2)
+  }
+}

@@ -74,3 +74,23 @@ import Testing
     #expect(logs.committed["k"] == 4)
   }
 }
+
+@Suite struct BatchedAppendTests {
+  let a = LogEntry(10, token: "n1-1")
+  let b = LogEntry(20, token: "n1-2")
+  let c = LogEntry(30, token: "n2-1")
+
+  @Test func sendsWaitingTogetherGoInOneCasAndTakeConsecutiveOffsets() {
+    var append = Append([a, b])
+    #expect(append.start(cached: [c]) == .cas(from: [c], to: [c, a, b]))
+    #expect(append.casEnded(.ok(nil)) == .done(1))
+  }
+
+  @Test func aBatchThatLandedUnseenIsFoundByItsFirstToken() {
+    var append = Append([a, b])
+    _ = append.start(cached: [])
+    #expect(append.casEnded(.unknown) == .read)
+    #expect(append.maybeApplied)
+    #expect(append.readEnded(.ok([a, b, c])) == .done(0))
+  }
+}
