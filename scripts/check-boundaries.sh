@@ -13,7 +13,8 @@ allowed() {
     EventLoop) echo "CLibevent Glibc NodeRuntime Policy" ;;
     Messenger) echo "EventLoop NodeRuntime Policy Wire" ;;
     Bench) echo "Policy Glibc" ;;
-    messenger) echo "EventLoop Handlers NodeRuntime Policy Wire Glibc" ;;
+    Workloads) echo "Messenger" ;;
+    messenger) echo "EventLoop Handlers NodeRuntime Policy Wire Workloads Glibc" ;;
     *) return 1 ;;
   esac
 }

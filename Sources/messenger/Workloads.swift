@@ -4,6 +4,7 @@
 import EventLoop
 import Handlers
 import NodeRuntime
+import Workloads
 
 /// A workload: its name, a few words for `--help`, and how it sets a node up.
 struct Workload {
@@ -35,6 +36,11 @@ struct Workload {
           }
         }),
     ]
+      + ["unique-ids", "broadcast", "g-set", "g-counter", "pn-counter", "kafka"].map { name in
+        Workload(
+          name: name, summary: "Maelstrom's \(name): " + Workloads.summaries[name]!,
+          install: { _, node in Workloads.all[name]!(node) })
+      }
   }
 
   /// The names, comma-separated, for error lines.
