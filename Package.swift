@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// No unsafe flags: SwiftPM refuses them in a package that others depend on by URL and version.
-// `make build` passes `-cross-module-optimization` and `-enforce-exclusivity=unchecked` to the
+// No unsafe flags in the library's targets: SwiftPM refuses them in what a package that depends
+// on this one by URL and version builds (only the `messenger` executable, which such a package
+// never builds, has one: -no-pie; `make example` checks a dependent package builds). `make build`
+// passes `-cross-module-optimization` and `-enforce-exclusivity=unchecked` to the
 // release binary's build instead (README, "Choices": why, and what each is worth).
 let package = Package(
   name: "messenger",
