@@ -124,7 +124,7 @@ bench: deps
 	  $(SUDO) apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y valgrind strace; \
 	fi
-	scripts/bench.sh
+	RELEASE_FLAGS="$(RELEASE_FLAGS)" scripts/bench.sh
 
 # N mixed requests (default 2,000,000; about a minute) through the release node and a
 # scripted peer that drops 10% of what the node sends it. Fails unless every request is answered

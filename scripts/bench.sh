@@ -19,9 +19,12 @@ LABEL=${LABEL:-messenger}
 out=$root/bench-out
 floor=$root/.build/floor
 
+# The flags of `make build` (the Makefile passes its RELEASE_FLAGS): the node measured is the
+# one `make build` makes, and neither build makes the other compile everything again.
+RELEASE_FLAGS=${RELEASE_FLAGS:--Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked}
 if [ -z "${NO_BUILD:-}" ]; then
-  swift build -c release --static-swift-stdlib
-  swift build -c release --product Bench >/dev/null
+  # shellcheck disable=SC2086
+  swift build -c release --static-swift-stdlib $RELEASE_FLAGS
 fi
 mkdir -p "$out" "$root/.build"
 cc -O2 -Wall -Wextra -o "$floor" bench/floor.c $(pkg-config --cflags --libs libevent_core)

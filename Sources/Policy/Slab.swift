@@ -52,9 +52,10 @@ public struct Slab<Element> {
     pages[p][Int(slot) % Self.pageSize] = nil
     count -= 1
     if count == 0 {
-      // Empty again: give the memory back.
-      pages = []
-      freeSlots = []
+      // Empty again: keep one page for the next element (calls answered one at a time would
+      // otherwise allocate and free a whole page each), give the rest of a burst back.
+      if pages.count > 1 { pages.removeSubrange(1...) }
+      freeSlots.removeAll(keepingCapacity: freeSlots.capacity <= Self.pageSize)
     } else {
       freeSlots.append(slot)
     }
