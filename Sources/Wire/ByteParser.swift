@@ -92,19 +92,24 @@ struct ByteParser {
     }
   }
 
-  mutating func parseArray() throws(ParseFailure) -> JSON {
+  /// Steps into the array or object whose opening bracket is at `i`, one level deeper (at most
+  /// `maxDepth`); returns true, having stepped out again, when `closing` follows at once.
+  @inline(__always) mutating func enter(closing: UInt8) throws(ParseFailure) -> Bool {
     if depth == maxDepth { throw .tooDeep(i) }
     depth += 1
     i += 1
-    var items: [JSON] = []
-    items.reserveCapacity(4)
     skipWhitespace()
     guard i < end else { throw .incomplete }
-    if p[i] == UInt8(ascii: "]") {
-      i += 1
-      depth -= 1
-      return .array(items)
-    }
+    guard p[i] == closing else { return false }
+    i += 1
+    depth -= 1
+    return true
+  }
+
+  mutating func parseArray() throws(ParseFailure) -> JSON {
+    if try enter(closing: UInt8(ascii: "]")) { return .array([]) }
+    var items: [JSON] = []
+    items.reserveCapacity(4)
     while true {
       items.append(try parseValue())
       guard try another(closing: UInt8(ascii: "]"), "expected ',' or ']' in array") else { break }
@@ -114,21 +119,12 @@ struct ByteParser {
   }
 
   mutating func parseObject() throws(ParseFailure) -> JSON {
-    if depth == maxDepth { throw .tooDeep(i) }
-    depth += 1
-    i += 1
+    if try enter(closing: UInt8(ascii: "}")) { return .object(JSONObject()) }
     var fields = FieldCollector()
     // Signatures of the keys so far, all unescaped: a key whose signature is not among them is
     // new, so repeated keys are looked for only on a match.
     var signatures: UInt64 = 0
     var escapedKeys = false
-    skipWhitespace()
-    guard i < end else { throw .incomplete }
-    if p[i] == UInt8(ascii: "}") {
-      i += 1
-      depth -= 1
-      return .object(JSONObject())
-    }
     while true {
       guard i < end else { throw .incomplete }
       guard p[i] == UInt8(ascii: "\"") else { throw .syntax(i, "expected string key in object") }

@@ -9,6 +9,20 @@ extension ByteParser {
   /// `String` straight from the input bytes, scanning plain ASCII a word at a time.
   mutating func parseString() throws(ParseFailure) -> String {
     let start = i + 1
+    let (k, closed) = plainASCII(from: start)
+    if closed {
+      i = k + 1
+      lastStringEscaped = false
+      return asciiText(start, k)
+    }
+    i = k
+    return try parseStringRest(from: start)
+  }
+
+  /// Scans the plain ASCII run of a string's content from `start`, a word at a time, then byte by
+  /// byte: where it stops (the first `"`, `\`, control or non-ASCII byte, or the end), and
+  /// whether that byte is the closing quote.
+  @inline(__always) func plainASCII(from start: Int) -> (stop: Int, closed: Bool) {
     var k = start
     let base = p.baseAddress!
     while k &+ 8 <= end {
@@ -19,26 +33,15 @@ extension ByteParser {
         continue
       }
       k &+= special.trailingZeroBitCount &>> 3
-      if base.load(fromByteOffset: k, as: UInt8.self) == UInt8(ascii: "\"") {
-        i = k + 1
-        lastStringEscaped = false
-        return asciiText(start, k)
-      }
-      i = k
-      return try parseStringRest(from: start)
+      return (k, base.load(fromByteOffset: k, as: UInt8.self) == UInt8(ascii: "\""))
     }
     while k < end {
       let b = base.load(fromByteOffset: k, as: UInt8.self)
-      if b == UInt8(ascii: "\"") {
-        i = k + 1
-        lastStringEscaped = false
-        return asciiText(start, k)
-      }
+      if b == UInt8(ascii: "\"") { return (k, true) }
       if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
       k &+= 1
     }
-    i = k
-    return try parseStringRest(from: start)
+    return (k, false)
   }
 
   /// The high bits of the bytes of `w` that are `"`, `\`, below 0x20 or above 0x7F, and maybe

@@ -31,16 +31,7 @@ extension ByteParser {
   }
 
   mutating func skipArray() throws(ParseFailure) {
-    if depth == maxDepth { throw .tooDeep(i) }
-    depth += 1
-    i += 1
-    skipWhitespace()
-    guard i < end else { throw .incomplete }
-    if p[i] == UInt8(ascii: "]") {
-      i += 1
-      depth -= 1
-      return
-    }
+    if try enter(closing: UInt8(ascii: "]")) { return }
     while true {
       try skipValue()
       guard try another(closing: UInt8(ascii: "]"), "expected ',' or ']' in array") else { break }
@@ -49,16 +40,7 @@ extension ByteParser {
   }
 
   mutating func skipObject() throws(ParseFailure) {
-    if depth == maxDepth { throw .tooDeep(i) }
-    depth += 1
-    i += 1
-    skipWhitespace()
-    guard i < end else { throw .incomplete }
-    if p[i] == UInt8(ascii: "}") {
-      i += 1
-      depth -= 1
-      return
-    }
+    if try enter(closing: UInt8(ascii: "}")) { return }
     var keys = KeyTracker(base: keyStarts.count)
     var keyEnd = 0
     while true {
@@ -99,22 +81,10 @@ extension ByteParser {
   /// escape. Plain ASCII is scanned a word at a time.
   @inline(__always) mutating func skipString() throws(ParseFailure) -> Bool {
     let start = i + 1
-    var k = start
-    let base = p.baseAddress!
-    while k &+ 8 <= end {
-      let special = specialBytes(
-        UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
-      if special == 0 {
-        k &+= 8
-        continue
-      }
-      k &+= special.trailingZeroBitCount &>> 3
-      if base.load(fromByteOffset: k, as: UInt8.self) == UInt8(ascii: "\"") {
-        i = k + 1
-        return false
-      }
-      i = k
-      return try skipStringRest(from: start)
+    let (k, closed) = plainASCII(from: start)
+    if closed {
+      i = k + 1
+      return false
     }
     i = k
     return try skipStringRest(from: start)
