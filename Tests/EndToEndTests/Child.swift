@@ -19,6 +19,13 @@ let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_
     symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
 }()
 
+/// glibc's `pipe2`, which the Glibc module does not export (it is a GNU extension), looked up
+/// by name.
+let pipe2: @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32 = {
+  guard let symbol = dlsym(nil, "pipe2") else { preconditionFailure("glibc has no pipe2") }
+  return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
+}()
+
 /// A running `messenger`, its stdin a pipe (or a file), its stdout and stderr pipes.
 final class Child {
   let pid: pid_t
@@ -38,8 +45,11 @@ final class Child {
     var inPipe: [Int32] = [-1, -1]
     var outPipe: [Int32] = [0, 0]
     var errPipe: [Int32] = [0, 0]
-    if stdinPath == nil { precondition(pipe(&inPipe) == 0) }
-    precondition(pipe(&outPipe) == 0 && pipe(&errPipe) == 0)
+    // Close-on-exec: a process another test starts (popen's shell, the stand-in's python)
+    // must not inherit our end of this node's stdin, or the node sees no end of input until
+    // that process exits. posix_spawn's dup2 clears the flag on the node's own 0, 1 and 2.
+    if stdinPath == nil { precondition(pipe2(&inPipe, O_CLOEXEC) == 0) }
+    precondition(pipe2(&outPipe, O_CLOEXEC) == 0 && pipe2(&errPipe, O_CLOEXEC) == 0)
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     if let stdinPath {

@@ -1,18 +1,26 @@
 import Glibc
 
+/// glibc's `pipe2`, which the Glibc module does not export (it is a GNU extension), looked up
+/// by name.
+private let pipe2: @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32 = {
+  guard let symbol = dlsym(nil, "pipe2") else { preconditionFailure("glibc has no pipe2") }
+  return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
+}()
+
 /// File descriptors for tests: pipes, socket pairs, unlinked temporary files.
 enum Descriptors {
-  /// A pipe: (read end, write end).
+  /// A pipe: (read end, write end), close-on-exec so that no process another test starts
+  /// keeps an end open.
   static func pipe() -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
-    precondition(Glibc.pipe(&fds) == 0, "pipe failed")
+    precondition(pipe2(&fds, O_CLOEXEC) == 0, "pipe failed")
     return (fds[0], fds[1])
   }
 
   /// A connected pair of Unix stream sockets.
   static func socketPair() -> (Int32, Int32) {
     var fds: [Int32] = [-1, -1]
-    precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+    precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0)
     return (fds[0], fds[1])
   }
 
