@@ -66,10 +66,12 @@ public struct MessageView {
     return key.withUTF8 { k in raw(find(k), RepeatDepth.nested) }
   }
 
-  /// Where the value of the body's last field named `key` lies.
+  /// Where the value of the body's last field named `key` lies. When validation found no key
+  /// that may repeat in the body, the first match is the only one and ends the walk.
   func find(_ key: UnsafeBufferPointer<UInt8>) -> Span {
     let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
     let end = spans.body.hi
+    let unique = repeats & RepeatDepth.body == 0
     var found = Span()
     var k = Valid.whitespace(p, spans.body.lo + 1)
     guard p[k] != UInt8(ascii: "}") else { return found }
@@ -82,6 +84,7 @@ public struct MessageView {
       k = Valid.value(p, k, end)
       if keyEnd - keyStart == key.count && Valid.same(p + keyStart, key) {
         found = Span(lo: valueStart, hi: k)
+        if unique { return found }
       }
       k = Valid.whitespace(p, k)
       guard p[k] == UInt8(ascii: ",") else { return found }

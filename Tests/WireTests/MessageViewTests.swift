@@ -51,6 +51,27 @@ struct MessageViewTests {
     #expect(r.6 == #"{"x": [1, 2.5]}"# && r.7)
   }
 
+  /// A body whose keys are all different ends the lookup at the first match; a repeated key,
+  /// escaped or not, makes it walk on to the last.
+  @Test func aFieldIsItsLastOccurrenceWhetherOrNotTheLookupStopsEarly() {
+    let cases: [(String, String?)] = [
+      (#"{"echo":"a","type":"echo","msg_id":1}"#, #""a""#),
+      (#"{"echo":{"k":1,"k":2},"type":"echo","msg_id":1}"#, #"{"k": 2}"#),
+      (#"{"echo":"a","type":"echo","echo":"b"}"#, #""b""#),
+      (#"{"echo":"a","type":"echo","x":{"y":1,"y":2},"echo":"c"}"#, #""c""#),
+      (#"{"type":"echo","msg_id":1}"#, nil),
+    ]
+    for (body, expected) in cases {
+      let text = #"{"src":"c1","dest":"n1","body":"# + body + "}"
+      let found = Array(text.utf8).withUnsafeBytes { p -> String?? in
+        var parser = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: true)
+        guard let v = try? MessageView(parsing: &parser) else { return .none }
+        return .some(v.field("echo")?.pythonText)
+      }
+      #expect(found == .some(expected), "\(body)")
+    }
+  }
+
   @Test func envelopesTheFastPathCannotTakeAsTheyStandAreSaidToBeSo() {
     let texts = [
       #"[1]"#, #"{"src":1,"dest":"n1","body":{"type":"echo"}}"#,
