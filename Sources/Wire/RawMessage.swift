@@ -160,17 +160,27 @@ struct TextCache {
       (word, count, string) = (0, -1, "")
       return string
     }
+    // One pass over the bytes between the quotes: any escape, and the first 8 as a word.
+    let p = bytes.baseAddress! + span.lo + 1
     let n = span.hi - span.lo - 2
     var w: UInt64 = 0
-    if n <= 8 {
-      for k in 0..<n { w |= UInt64(bytes[span.lo + 1 + k]) << (8 * k) }
-      if n == count && w == word { return string }
+    var k = 0
+    while k < n {
+      let b = p.load(fromByteOffset: k, as: UInt8.self)
+      if b == UInt8(ascii: "\\") { break }
+      if k < 8 { w |= UInt64(b) &<< (8 &* UInt64(k)) }
+      k &+= 1
     }
-    let raw = RawJSON(
-      UnsafeRawBufferPointer(rebasing: bytes[span.lo..<span.hi]), mayRepeatKeys: false)
-    string = raw.stringValue ?? ""
-    // A short string with an escape is not cached by its bytes: its bytes are not its text.
-    (word, count) = n <= 8 && raw.plainString != nil ? (w, n) : (0, -1)
+    guard k == n else {
+      // An escape: decoded, and not cached by its bytes (its bytes are not its text).
+      let raw = RawJSON(
+        UnsafeRawBufferPointer(rebasing: bytes[span.lo..<span.hi]), mayRepeatKeys: false)
+      (word, count, string) = (0, -1, raw.stringValue ?? "")
+      return string
+    }
+    if n <= 8 && n == count && w == word { return string }
+    string = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+    (word, count) = n <= 8 ? (w, n) : (0, -1)
     return string
   }
 }
