@@ -79,7 +79,7 @@ extension Node {
       return replyError(
         to: message, RPCError(.notSupported, "unsupported message type: \"\(message.type)\""))
     }
-    requester = message.address
+    request = message
     defer { requester = nil }
     do {
       try handler(self, message)

@@ -49,8 +49,19 @@ public final class Node {
   /// Set while the runtime is inside a callback, to catch re-entry.
   var busy = false
   /// The request on whose behalf calls started now run: the one being handled, or the one that
-  /// started the call whose completion runs; nil in timers.
-  var requester: ReplyAddress?
+  /// started the call whose completion runs; nil in timers. The request being handled is kept
+  /// whole and its address made only when asked: most handlers start no call.
+  var requester: ReplyAddress? {
+    get { request?.address ?? requesterAddress }
+    set {
+      requesterAddress = newValue
+      request = nil
+    }
+  }
+  /// The request being handled, while its handler runs.
+  var request: Message?
+  /// The requester set by a call's completion (or nil), when no request is being handled.
+  var requesterAddress: ReplyAddress?
   var pending: PendingCalls<UInt32>
   var calls = Slab<Call>()
   /// The last call id given; ids count from 1 and are never reused.

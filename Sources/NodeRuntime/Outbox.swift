@@ -7,7 +7,17 @@ extension Node {
   public func reply(
     to request: Message, _ type: String, _ fields: KeyValuePairs<String, Value> = [:]
   ) {
-    reply(to: request.address, type, fields)
+    guard case .raw(let m) = request.storage else { return reply(to: request.address, type, fields) }
+    // A request read from its bytes: its `msg_id` is transcoded into `in_reply_to` as it came,
+    // with no tree and no address made.
+    guard let inReplyTo = m.msgID, !inReplyTo.isNull else { return }
+    let id = takeMsgID()
+    transmit(from: nodeID, to: m.srcText, type: type, id: id) { w in
+      w.type(type)
+      for (k, v) in fields { w.field(k, v) }
+      w.field("in_reply_to", inReplyTo)
+      w.msgID(id)
+    }
   }
 
   /// Replies to the request at `address`, as `reply(to:_:_:)` does: a completion keeps the
