@@ -4,11 +4,14 @@ import Policy
 /// One line of the envelope log that `get_log` reports.
 struct EnvelopeLogEntry {
   /// Whether the node received or sent the message.
-  enum Direction: String {
+  enum Direction: UInt8 {
     /// Read from stdin.
-    case received = "RECV"
+    case received
     /// Written to stdout.
-    case sent = "SENT"
+    case sent
+
+    /// As `get_log` names it.
+    var name: String { self == .received ? "RECV" : "SENT" }
   }
 
   /// Wall-clock time in milliseconds since the Unix epoch.
@@ -19,20 +22,69 @@ struct EnvelopeLogEntry {
   var type: String
 }
 
+/// The newest `capacity` envelopes in and out, in fixed slots allocated once: one column per
+/// part, so that recording one stores three strings and two numbers in place (a ring of
+/// `EnvelopeLogEntry` values copied each whole entry through its value witnesses: about 230
+/// instructions a record, two records an echo).
+struct EnvelopeLog {
+  let capacity: Int
+  private var times: [Int64]
+  private var directions: [EnvelopeLogEntry.Direction]
+  private var srcs: [String]
+  private var dests: [String]
+  private var types: [String]
+  /// The slot the next record goes to.
+  private var next = 0
+  /// The records kept, up to `capacity`.
+  private(set) var count = 0
+
+  init(capacity: Int) {
+    precondition(capacity > 0, "the envelope log needs room for one entry")
+    self.capacity = capacity
+    times = Array(repeating: 0, count: capacity)
+    directions = Array(repeating: .received, count: capacity)
+    srcs = Array(repeating: "", count: capacity)
+    dests = srcs
+    types = srcs
+  }
+
+  mutating func record(
+    _ ms: Int64, _ direction: EnvelopeLogEntry.Direction, _ src: String, _ dest: String,
+    _ type: String
+  ) {
+    let k = next
+    times[k] = ms
+    directions[k] = direction
+    srcs[k] = src
+    dests[k] = dest
+    types[k] = type
+    next = k + 1 == capacity ? 0 : k + 1
+    if count < capacity { count += 1 }
+  }
+
+  /// The newest `n` entries (all when `n` exceeds the count), oldest first.
+  func suffix(_ n: Int) -> [EnvelopeLogEntry] {
+    let n = Swift.min(Swift.max(n, 0), count)
+    return (0..<n).map { j in
+      let k = (next - n + j + capacity) % capacity
+      return EnvelopeLogEntry(
+        unixMilliseconds: times[k], direction: directions[k], src: srcs[k], dest: dests[k],
+        type: types[k])
+    }
+  }
+}
+
 /// `stats`, `validate` and `get_log`: looking at the node and at messages. Keeps the most recent
 /// 100 envelopes in and out, fed by the track's taps.
 final class Observing {
-  var envelopeLog = BoundedRing<EnvelopeLogEntry>(capacity: 100)
+  var envelopeLog = EnvelopeLog(capacity: 100)
 
   /// Records one message in or out, stamped with the node's wall clock.
   func record(
     _ direction: EnvelopeLogEntry.Direction, _ src: String, _ dest: String, _ type: String,
     on node: Node
   ) {
-    envelopeLog.append(
-      EnvelopeLogEntry(
-        unixMilliseconds: node.now.unixMilliseconds, direction: direction, src: src, dest: dest,
-        type: type))
+    envelopeLog.record(node.now.unixMilliseconds, direction, src, dest, type)
   }
 
   func register(on node: Node) {
@@ -68,7 +120,7 @@ final class Observing {
       let entries = envelopeLog.suffix(count).map { e -> Value in
         .object([
           "ts": .string(ClockReading.iso8601(unixMilliseconds: e.unixMilliseconds)),
-          "dir": .string(e.direction.rawValue), "src": .string(e.src), "dest": .string(e.dest),
+          "dir": .string(e.direction.name), "src": .string(e.src), "dest": .string(e.dest),
           "msg_type": .string(e.type),
         ])
       }
