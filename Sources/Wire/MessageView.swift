@@ -16,6 +16,15 @@ public struct MessageView {
   init(parsing parser: inout ByteParser) throws(ParseFailure) {
     let start = parser.i
     parser.repeats = 0
+    if let walked = parser.walkEnvelope() {
+      bytes = UnsafeRawBufferPointer(rebasing: parser.p[start..<parser.i])
+      spans = walked.shifted(by: -start)
+      repeats = parser.repeats
+      return
+    }
+    // Not the common envelope, or not valid: the full walk, which says why.
+    (parser.i, parser.depth, parser.repeats) = (start, 0, 0)
+    parser.keyStarts.removeAll(keepingCapacity: true)
     var spans = EnvelopeSpans()
     if start < parser.end && parser.p[start] == UInt8(ascii: "{") {
       try parser.skipEnvelopeObject(level: 1, &spans)

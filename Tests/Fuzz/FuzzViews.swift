@@ -17,6 +17,7 @@ func checkViewsAgreeWithTrees(_ input: UnsafeRawBufferPointer) {
       chunk,
       views: { view in
         seen.items.append("value " + view.whole.pythonText)
+        checkParts(view)
         return true
       }, { seen.note($0) })
   }
@@ -24,6 +25,26 @@ func checkViewsAgreeWithTrees(_ input: UnsafeRawBufferPointer) {
   viewed.finish { seen.note($0) }
   precondition(
     seen.items == expected.items, "views and trees disagree: \(seen.items) vs \(expected.items)")
+}
+
+/// The envelope's parts as the view found them (by the envelope walk or the parser's) against
+/// the same parts of the tree: `src`, `dest` and `body`, then the body's `type`, `msg_id` and
+/// `in_reply_to`, each its last occurrence. Checked on the envelopes the runtime reads by their
+/// parts (`isPlainEnvelope`); the others go through the tree.
+func checkParts(_ view: MessageView) {
+  guard view.isPlainEnvelope, case .object(let top) = view.parsed() else { return }
+  func same(_ part: RawJSON?, _ tree: JSON?, _ name: String) {
+    precondition(
+      part?.pythonText == tree?.pythonText,
+      "part \(name): view \(part?.pythonText ?? "-"), tree \(tree?.pythonText ?? "-")")
+  }
+  same(view.src, top["src"], "src")
+  same(view.dest, top["dest"], "dest")
+  same(view.body, top["body"], "body")
+  guard case .object(let body)? = top["body"] else { return }
+  same(view.type, body["type"], "type")
+  same(view.msgID, body["msg_id"], "msg_id")
+  same(view.inReplyTo, body["in_reply_to"], "in_reply_to")
 }
 
 /// What a stream reported, one line per event.
