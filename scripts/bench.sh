@@ -21,7 +21,9 @@ floor=$root/.build/floor
 
 # The flags of `make build` (the Makefile passes its RELEASE_FLAGS): the node measured is the
 # one `make build` makes, and neither build makes the other compile everything again.
-RELEASE_FLAGS=${RELEASE_FLAGS:--Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked}
+RELEASE_FLAGS=${RELEASE_FLAGS:--Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked \
+  -Xswiftc -static-executable \
+  -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors}
 if [ -z "${NO_BUILD:-}" ]; then
   # shellcheck disable=SC2086
   swift build -c release --static-swift-stdlib $RELEASE_FLAGS
