@@ -30,6 +30,7 @@ if [ -z "${NO_BUILD:-}" ]; then
 fi
 mkdir -p "$out" "$root/.build"
 cc -O2 -Wall -Wextra -o "$floor" bench/floor.c $(pkg-config --cflags --libs libevent_core)
+cc -O2 -Wall -Wextra -o "$root/.build/startup" bench/startup.c
 rm -f "$out/echo.jsonl"
 
 # Interleaved, so that a noisy neighbour slows both nodes alike. A failed run is recorded (and
@@ -47,6 +48,10 @@ python3 scripts/echo_bench.py --starts "$STARTS" --label "$LABEL" --json "$out/e
   -- "$NODE" || true
 echo
 python3 scripts/bench_table.py "$out/echo.jsonl" floor
+echo
+# The same starts timed in C, without Python's own millisecond per start (bench/startup.c).
+echo "== startup timed in C: 5 interleaved rounds of $STARTS runs of init alone per node"
+"$root/.build/startup" 5 "$STARTS" "$floor" "$NODE" || true
 
 if [ -z "${NO_CALLGRIND:-}" ]; then
   echo
