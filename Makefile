@@ -51,10 +51,16 @@ chromium:
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; } >/dev/null 2>&1 || \
 	  echo "chromium: could not be installed; the rendering test will be skipped"; }
 
-# The release binary, with the Swift runtime linked in: ldd shows libc and libevent_core only.
-# The two flags are passed here, not in Package.swift (which a dependent package could not use
-# with them): optimization across modules, and no dynamic exclusivity checks (README, "Choices").
-RELEASE_FLAGS := -Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked
+# The release binary, one static executable: the Swift runtime, libstdc++, libevent_core and libc
+# linked in, so the loader binds nothing at exec. The flags are passed here, not in Package.swift
+# (which a dependent package could not use with them): optimization across modules, no dynamic
+# exclusivity checks, a static executable, and type metadata reached by direct accessors rather
+# than by mangled names that the runtime demangles at first use (README, "Written by hand" and
+# "Choices"). The static link warns that libevent's getaddrinfo and the runtime's dlopen need
+# glibc's shared libraries at run time: the node calls neither.
+RELEASE_FLAGS := -Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked \
+  -Xswiftc -static-executable \
+  -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 build: deps
 	$(SWIFTPM) build -c release --static-swift-stdlib $(RELEASE_FLAGS)
 

@@ -1,11 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// No unsafe flags in the library's targets: SwiftPM refuses them in what a package that depends
-// on this one by URL and version builds (only the `messenger` executable, which such a package
-// never builds, has one: -no-pie; `make example` checks a dependent package builds). `make build`
-// passes `-cross-module-optimization` and `-enforce-exclusivity=unchecked` to the
-// release binary's build instead (README, "Choices": why, and what each is worth).
+// No unsafe flags: SwiftPM refuses them in what a package that depends on this one by URL and
+// version builds (`make example` checks a dependent package builds). `make build` passes the
+// release binary's flags on its command line instead (RELEASE_FLAGS: optimization across modules,
+// no dynamic exclusivity checks, a static executable, direct metadata accessors; README,
+// "Written by hand" and "Choices": why, and what each is worth).
 let package = Package(
   name: "messenger",
   products: [
@@ -34,11 +34,7 @@ let package = Package(
     .target(name: "Messenger", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
     .executableTarget(
       name: "messenger",
-      dependencies: ["EventLoop", "NodeRuntime", "Handlers", "Policy", "Wire", "Workloads"],
-      // Position-dependent: the loader then has none of the PIE's 15,600 relative relocations to
-      // read (366 KiB) and apply, which keeps about 0.4 MiB out of resident memory at startup.
-      // The libraries, heap and stack are still placed at random.
-      linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
+      dependencies: ["EventLoop", "NodeRuntime", "Handlers", "Policy", "Wire", "Workloads"]
     ),
     // Maelstrom's workloads: each one's pure state, and its handlers written against Messenger.
     .target(name: "Workloads", dependencies: ["Messenger"]),

@@ -21,13 +21,16 @@ floor=$root/.build/floor
 
 # The flags of `make build` (the Makefile passes its RELEASE_FLAGS): the node measured is the
 # one `make build` makes, and neither build makes the other compile everything again.
-RELEASE_FLAGS=${RELEASE_FLAGS:--Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked}
+RELEASE_FLAGS=${RELEASE_FLAGS:--Xswiftc -cross-module-optimization -Xswiftc -enforce-exclusivity=unchecked \
+  -Xswiftc -static-executable \
+  -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors}
 if [ -z "${NO_BUILD:-}" ]; then
   # shellcheck disable=SC2086
   swift build -c release --static-swift-stdlib $RELEASE_FLAGS
 fi
 mkdir -p "$out" "$root/.build"
 cc -O2 -Wall -Wextra -o "$floor" bench/floor.c $(pkg-config --cflags --libs libevent_core)
+cc -O2 -Wall -Wextra -o "$root/.build/startup" bench/startup.c
 rm -f "$out/echo.jsonl"
 
 # Interleaved, so that a noisy neighbour slows both nodes alike. A failed run is recorded (and
@@ -45,6 +48,10 @@ python3 scripts/echo_bench.py --starts "$STARTS" --label "$LABEL" --json "$out/e
   -- "$NODE" || true
 echo
 python3 scripts/bench_table.py "$out/echo.jsonl" floor
+echo
+# The same starts timed in C, without Python's own millisecond per start (bench/startup.c).
+echo "== startup timed in C: 5 interleaved rounds of $STARTS runs of init alone per node"
+"$root/.build/startup" 5 "$STARTS" "$floor" "$NODE" || true
 
 if [ -z "${NO_CALLGRIND:-}" ]; then
   echo

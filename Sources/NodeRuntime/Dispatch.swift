@@ -122,7 +122,11 @@ extension Node {
     nodeID = id
     nodeIDs = ids
     isInitialized = true
-    log(.info, "init", "node_id=\(id) node_ids=\(ids.joined(separator: ","))")
+    // Not `ids.joined(separator: ",")`: its first call looks up an associated type by name in
+    // the runtime, about 78,000 instructions (a tenth of the node's startup).
+    var list = ids.first ?? ""
+    for other in ids.dropFirst() { list += "," + other }
+    log(.info, "init", "node_id=\(id) node_ids=\(list)")
     reply(to: message, "init_ok")
     requester = message.address
     defer { requester = nil }

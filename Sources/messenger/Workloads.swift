@@ -16,18 +16,22 @@ struct Workload {
   /// workload that runs.
   let install: (Options, Node) -> Void
 
+  /// The default: every message of "The Messenger" track.
+  static var messenger: Workload {
+    Workload(
+      name: "messenger",
+      summary: "every message of \"The Messenger\" track (echo, relay, proxy, backoff_relay, ...)",
+      install: { options, node in
+        let track = MessengerTrack(
+          settings: options.track, preciseClock: { Clock.read().monotonic })
+        track.install(on: node)
+      })
+  }
+
   /// Every workload, the default first.
   static var all: [Workload] {
     [
-      Workload(
-        name: "messenger",
-        summary:
-          "every message of \"The Messenger\" track (echo, relay, proxy, backoff_relay, ...)",
-        install: { options, node in
-          let track = MessengerTrack(
-            settings: options.track, preciseClock: { Clock.read().monotonic })
-          track.install(on: node)
-        }),
+      messenger,
       Workload(
         name: "echo", summary: "Maelstrom's echo workload: init and echo",
         install: { _, node in
@@ -54,9 +58,12 @@ struct Workload {
   static func chosen(flag: String?, programPath: String) throws(UsageError) -> Workload {
     // `--workload` was checked when it was read.
     if let flag, let w = named(flag) { return w }
-    let program = programPath.split(separator: "/").last ?? ""
+    let slash = programPath.lastIndex(of: "/")
+    let program = slash.map { programPath[$0...].dropFirst() } ?? programPath[...]
     let prefix = "messenger-"
-    guard program.hasPrefix(prefix) else { return all[0] }
+    // The default alone, without the table: making every workload's entry (and the summaries)
+    // to keep the first cost about 50,000 instructions at startup.
+    guard program.hasPrefix(prefix) else { return messenger }
     let name = program.dropFirst(prefix.count)
     guard let w = named(name) else {
       throw UsageError(
