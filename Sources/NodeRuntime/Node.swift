@@ -42,6 +42,8 @@ public final class Node {
   var initHooks: [(Node) throws -> Void] = []
   var parser: StreamParser
   var output: [UInt8] = []
+  /// The start of the lines written last, for their sender (this node, once it has an id).
+  var lineHead = LineHead(src: "")
   /// The copy of the message being handled on the fast path; reused while nothing keeps it.
   var incoming = RawMessage()
   var nextMsgID = 0

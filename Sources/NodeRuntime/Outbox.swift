@@ -15,7 +15,7 @@ extension Node {
     transmit(from: nodeID, to: m.srcText, type: type, id: id) { w in
       w.type(type)
       for (k, v) in fields { w.field(k, v) }
-      w.field("in_reply_to", inReplyTo)
+      w.inReplyTo(inReplyTo)
       w.msgID(id)
     }
   }
@@ -133,9 +133,11 @@ extension Node {
       // Only before `init` (a timer armed too early): a message must name its sender.
       return log(.warn, "not sent:", "no node id yet, dest=\(dest) type=\(type) msg_id=\(id)")
     }
+    if lineHead.src != src { lineHead = LineHead(src: src) }
+    let head = lineHead
     let start = output.count
     JSONWriter.appendLine(to: &output) { w in
-      w.open(src: src, dest: dest)
+      w.open(head, dest: dest)
       body(&w)
     }
     stats.sent += 1

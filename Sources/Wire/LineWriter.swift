@@ -15,6 +15,16 @@ public struct LineWriter: ~Copyable {
     openBody()
   }
 
+  /// Writes the envelope's head from a head made once for its sender.
+  public mutating func open(_ head: LineHead, dest: String) {
+    head.bytes.withUnsafeBufferPointer { h in
+      out.ensure(h.count)
+      out.put(h.baseAddress!, h.count)
+    }
+    JSONWriter.withUTF8(dest) { out.string($0) }
+    openBody()
+  }
+
   /// Writes the envelope's head, with a `dest` passed through (normally a request's `src`).
   public mutating func open(src: String, dest: RawJSON) {
     out.ensure(8)
@@ -73,6 +83,14 @@ public struct LineWriter: ~Copyable {
     JSONWriter.withUTF8(type) { out.string($0) }
   }
 
+  /// Writes a field `"in_reply_to": R` after the first, `R` passed through from the input.
+  public mutating func inReplyTo(_ value: RawJSON) {
+    precondition(!firstField, "in_reply_to follows the type")
+    out.ensure(17)
+    out.put(#", "in_reply_to": "#)
+    out.raw(value)
+  }
+
   /// Writes the last fields of a reply, `"in_reply_to": R, "msg_id": M`.
   public mutating func reply(inReplyTo: JSON, msgID: Int) {
     field("in_reply_to", inReplyTo)
@@ -122,5 +140,26 @@ extension JSONWriter {
       w.close()
       w.out.flush(to: &out)
     }
+  }
+}
+
+/// The start of every line a sender writes, `{"src": S, "dest": `, made once for the sender.
+public struct LineHead {
+  /// The sender.
+  public let src: String
+  let bytes: [UInt8]
+
+  /// The head of the lines `src` writes.
+  public init(src: String) {
+    self.src = src
+    var bytes: [UInt8] = []
+    JSONWriter.appendLine(to: &bytes) { w in
+      w.out.ensure(8)
+      w.out.put(#"{"src": "#)
+      JSONWriter.withUTF8(src) { w.out.string($0) }
+      w.openDest()
+    }
+    // appendLine ends the line with `}}` and a newline: not part of a head.
+    self.bytes = Array(bytes.dropLast(3))
   }
 }

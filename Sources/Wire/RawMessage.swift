@@ -139,6 +139,9 @@ extension LineWriter {
   /// Writes the envelope's head, with a `dest` passed through (normally a request's `src`).
   public mutating func open(src: String, dest: RawValue) { open(src: src, dest: dest.raw) }
 
+  /// Writes `"in_reply_to": R` after the first field, `R` passed through from a kept message.
+  public mutating func inReplyTo(_ value: RawValue) { inReplyTo(value.raw) }
+
   /// Writes a body field whose value is passed through from a kept message.
   public mutating func field(_ key: String, _ value: RawValue) { field(key, value.raw) }
 }
