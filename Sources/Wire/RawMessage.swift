@@ -182,7 +182,11 @@ struct TextCache {
       return string
     }
     if n <= 8 && n == count && w == word { return string }
-    string = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+    string = String(unsafeUninitializedCapacity: n) { buffer in
+      UnsafeMutableRawBufferPointer(buffer).copyMemory(
+        from: UnsafeRawBufferPointer(start: p, count: n))
+      return n
+    }
     (word, count) = n <= 8 ? (w, n) : (0, -1)
     return string
   }
