@@ -22,6 +22,9 @@ extension ByteParser {
     var keys: UInt64 = 0
     var level = 1
     var envelopeKeys: UInt64 = 0
+    // The body's fields as `BodyFields` words; -1: not all noted.
+    var fields: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    var fieldCount = -1
     k &+= 1
     k = Self.whitespace(base, k, end)
     guard k < end, base[k] == UInt8(ascii: "\"") else { return nil }
@@ -44,6 +47,7 @@ extension ByteParser {
       if part == .body && b == UInt8(ascii: "{") {
         // Into the body: its own keys, at level 2.
         spans.body.lo = k
+        fieldCount = 0
         k = Self.whitespace(base, k &+ 1, end)
         guard k < end, base[k] == UInt8(ascii: "\"") else { return nil }
         envelopeKeys = keys
@@ -66,6 +70,27 @@ extension ByteParser {
         k = after
       }
       let span = Span(lo: valueStart, hi: k)
+      if part == .other && level == 2 && fieldCount >= 0 {
+        // The body's other fields (`type`, `msg_id` and `in_reply_to` have spans of their own),
+        // noted in locals, stored once at the end.
+        let body = spans.body.lo
+        if fieldCount < BodyFields.capacity && k &- body <= 0xFFFF {
+          let word =
+            UInt64(truncatingIfNeeded: keyStart &- body)
+            | UInt64(truncatingIfNeeded: stop &- body) &<< 16
+            | UInt64(truncatingIfNeeded: valueStart &- body) &<< 32
+            | UInt64(truncatingIfNeeded: k &- body) &<< 48
+          switch fieldCount {
+          case 0: fields.0 = word
+          case 1: fields.1 = word
+          case 2: fields.2 = word
+          default: fields.3 = word
+          }
+          fieldCount &+= 1
+        } else {
+          fieldCount = -1
+        }
+      }
       switch part {
       case .src: spans.src = span
       case .dest: spans.dest = span
@@ -89,6 +114,7 @@ extension ByteParser {
         guard c == UInt8(ascii: "}") else { return nil }
         if level == 1 {
           i = k
+          spans.bodyFields = BodyFields(words: fields, count: fieldCount)
           return spans
         }
         spans.body.hi = k

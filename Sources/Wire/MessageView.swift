@@ -72,7 +72,20 @@ public struct MessageView {
       return nil
     }
     var key = key
-    return key.withUTF8 { k in raw(find(k), RepeatDepth.nested) }
+    return key.withUTF8 { k in
+      if spans.bodyFields.count >= 0 {
+        let span: Span
+        switch k.count {
+        case 4 where KnownStrings.same(UnsafeRawPointer(k.baseAddress!), "type"): span = spans.type
+        case 6 where KnownStrings.same(UnsafeRawPointer(k.baseAddress!), "msg_id"): span = spans.msgID
+        case 11 where KnownStrings.same(UnsafeRawPointer(k.baseAddress!), "in_reply_to"):
+          span = spans.inReplyTo
+        default: span = spans.bodyFields.find(k, in: bytes, body: spans.body.lo)
+        }
+        return raw(span, RepeatDepth.nested)
+      }
+      return raw(find(k), RepeatDepth.nested)
+    }
   }
 
   /// Where the value of the body's last field named `key` lies. When validation found no key
@@ -131,6 +144,8 @@ struct EnvelopeSpans {
   var escapedKey = false
   /// Whether the value is not an object at all.
   var notAnObject = false
+  /// The body's fields, when the envelope walk noted them all.
+  var bodyFields = BodyFields()
 
   /// The spans moved by `d` bytes.
   func shifted(by d: Int) -> EnvelopeSpans {
@@ -215,4 +230,35 @@ extension ByteParser {
 /// The parts of an envelope that `MessageView` finds while validating.
 enum EnvelopePart {
   case src, dest, body, type, msgID, inReplyTo, other
+}
+
+/// Where the body's other fields lie (not `type`, `msg_id` or `in_reply_to`, which have spans of
+/// their own), key and value, as offsets from the body's `{` packed four to a
+/// word (16 bits each: key start and end, value start and end): noted by the envelope walk
+/// (whose keys never repeat), so `field(_:)` finds a field
+/// without walking the body again. Unknown (`count` -1) after the parser's own walk, for a body
+/// of more than `capacity` fields or past 65,535 bytes.
+struct BodyFields {
+  static let capacity = 4
+  var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+  var count = -1
+
+  /// Where the value of the field `key` lies (an absent span when there is none), for the body
+  /// whose `{` is at `body` in `bytes`; the fields must be known.
+  func find(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, body: Int) -> Span {
+    let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + body
+    return withUnsafeBytes(of: words) { w in
+      for j in 0..<count {
+        let word = w.load(fromByteOffset: j &* 8, as: UInt64.self)
+        let lo = Int(truncatingIfNeeded: word & 0xFFFF)
+        let hi = Int(truncatingIfNeeded: word &>> 16 & 0xFFFF)
+        if hi &- lo == key.count && (key.isEmpty || Valid.same(base + lo, key)) {
+          return Span(
+            lo: body &+ Int(truncatingIfNeeded: word &>> 32 & 0xFFFF),
+            hi: body &+ Int(truncatingIfNeeded: word &>> 48))
+        }
+      }
+      return Span()
+    }
+  }
 }

@@ -72,6 +72,18 @@ struct EnvelopeWalkTests {
         for (n, (a, b)) in pairs.enumerated() where a.lo != b.lo || a.hi != b.hi {
           return "part \(n) at \(a.lo)..<\(a.hi), the parser's at \(b.lo)..<\(b.hi)"
         }
+        // Body fields found through the fields the walk noted, as the tree has them.
+        var again = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: false)
+        guard let view = try? MessageView(parsing: &again), case .object(let top) = view.parsed()
+        else { return "the view of a walked envelope failed" }
+        if case .object(let body)? = top["body"] {
+          for key in ["type", "msg_id", "in_reply_to", "echo", "payload", "k", "msg_idx", "", "x"] {
+            let found = view.field(key)?.pythonText
+            if found != body[key]?.pythonText {
+              return "field \(key): \(found ?? "-"), the tree's \(body[key]?.pythonText ?? "-")"
+            }
+          }
+        }
         return nil
       }
       if let verdict {
