@@ -6,8 +6,9 @@
 # "Performance, measured"):
 #   RUNS (5) rounds of N (200000) echoes each; STARTS (50) runs of init alone for startup;
 #   CG_N (20000) echoes and CALLS (10000) relays under callgrind, SEED (1) of the mixed input;
-#   RELAYS (100000) and CALLBACKS (1000000) for the RPC part; NODE and LABEL to bench another
-#   node; NO_BUILD=1 to skip the builds; NO_CALLGRIND=1 to skip callgrind.
+#   RELAYS (100000) and CALLBACKS (1000000) for the RPC part; SYSCALL_N (200) messages per row of
+#   the system call counts; NODE and LABEL to bench another node; NO_BUILD=1 to skip the builds;
+#   NO_CALLGRIND=1 to skip callgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -57,11 +58,14 @@ if [ -z "${NO_CALLGRIND:-}" ]; then
   echo
   echo "== callgrind: instructions per message (init alone subtracted; profiles in bench-out/)"
   python3 scripts/callgrind_bench.py --n "${CG_N:-20000}" --calls "${CALLS:-10000}" \
-    --seed "${SEED:-1}" --floor "$floor" --out "$out" -- "$NODE" || true
+    --seed "${SEED:-1}" --floor "$floor" --out "$out" --bench "$root/.build/release/Bench" \
+    -- "$NODE" || true
 fi
 
 echo
 python3 scripts/idle_check.py --seconds 2 -- "$NODE"
+echo "== system calls, under strace: ${SYSCALL_N:-200} messages one at a time per row"
+python3 scripts/syscall_count.py --n "${SYSCALL_N:-200}" -- "$NODE" || true
 
 echo
 echo "== RPC: ${RELAYS:-100000} concurrent relays to a silent node, ${CALLBACKS:-1000000} pending callbacks"

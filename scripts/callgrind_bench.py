@@ -10,6 +10,9 @@ Each input of scripts/bench_input.py is piped into the program under
 for the node); the count is (instructions of init + the input - instructions of init alone) / N.
 Rows: echo (node and floor, N bench echoes), mixed (node, N echoes of nested random JSON values)
 and relay (node, N relays each answered at once by n2 in the same input: one per call).
+With --bench (the in-process Bench binary): what an attempt timeout that is answered costs, as
+(`Bench timeouts CALLS B` - `Bench calls CALLS B`) / CALLS: the runtime's timer queue with its
+liveness check, one call per read (B = 1) and 300 per read (a burst).
 """
 import argparse
 import json
@@ -76,6 +79,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="seed of the mixed input")
     ap.add_argument("--floor", required=True)
     ap.add_argument("--out", default="bench-out")
+    ap.add_argument("--bench", help="the Bench binary, for the cost of an answered timeout")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     node = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
@@ -110,6 +114,14 @@ def main():
                                                 "  WRONG: " + problem if problem else ""),
               flush=True)
     print("floor / node on echo: %.3f" % (per_echo["echo"]["floor"] / per_echo["echo"]["node"]))
+    if a.bench:
+        for batch in (1, 300):
+            armed, _ = instructions([a.bench, "timeouts", str(a.calls), str(batch)], b"", a.out,
+                                    "bench-timeouts-%d" % batch)
+            bare, _ = instructions([a.bench, "calls", str(a.calls), str(batch)], b"", a.out,
+                                   "bench-calls-%d" % batch)
+            print("answered attempt timeout, %d call(s) per read: %.0f instructions (Bench, %d calls)"
+                  % (batch, (armed - bare) / a.calls, a.calls), flush=True)
     sys.exit(1 if failed else 0)
 
 

@@ -1,7 +1,60 @@
 // messenger-bench: in-process micro-benchmarks for `make bench` (never part of `make check`).
-// Today: the cost of a reaper pass that reaps nothing, with 1,000,000 callbacks pending.
+//   Bench                    the cost of a reaper pass that reaps nothing, 1,000,000 pending
+//   Bench timeouts N [B]     N calls, each with an attempt timeout armed and answered, as the
+//                            node does it; `Bench calls N [B]` is the same without the timers.
+//                            Under callgrind, (timeouts N - calls N) / N is what one answered
+//                            timeout costs (scripts/callgrind_bench.py prints it)
 import Glibc
 import Policy
+
+let arguments = CommandLine.arguments.dropFirst()
+if let mode = arguments.first, mode == "timeouts" || mode == "calls" {
+  let calls = arguments.dropFirst().first.flatMap { Int($0) } ?? 10_000
+  let batch = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 1
+  answeredTimeouts(calls: calls, batch: max(1, batch), armed: mode == "timeouts")
+  exit(0)
+}
+
+/// What the node's timer queue holds for an attempt (the shape of `NodeRuntime.TimerEvent`).
+enum Event {
+  case attemptTimeout(slot: UInt32, msgID: Int)
+  case backoffOver(slot: UInt32, msgID: Int)
+  case reap
+}
+
+/// The runtime's path for `calls` calls, each answered before its timeout: start a call (a slot
+/// in a slab holding its last attempt's id, as `Node.calls` does; its timeout queued a fixed
+/// 500 ms after a clock that moves on), answer it (the slot freed, the queue untouched), and after
+/// every `batch` calls (the calls of one read of stdin) drop the dead timers at the front, as
+/// `Runtime.nextDeadline` does. One reaper pass stays queued far away, as a live entry would.
+/// With `armed` false, the same calls without their timers.
+@inline(never)
+func answeredTimeouts(calls: Int, batch: Int, armed: Bool) {
+  var timers = DeadlineQueue<Event>()
+  var live = Slab<Int>()
+  timers.insert(.reap, at: Instant(nanoseconds: 3_600_000_000_000))
+  var now = Instant(nanoseconds: 1_000_000_000)
+  var next: Instant? = nil
+  for id in 0..<calls {
+    now = now + .milliseconds(1)
+    let slot = live.insert(id)
+    if armed { timers.insert(.attemptTimeout(slot: slot, msgID: id), at: now + .milliseconds(500)) }
+    live.remove(slot)  // Answered.
+    if (id + 1) % batch == 0 {
+      next = timers.dropEarliest { _, event in
+        switch event {
+        case .attemptTimeout(let slot, let msgID), .backoffOver(let slot, let msgID):
+          return live[slot] != msgID
+        case .reap: return false
+        }
+      }
+    }
+  }
+  precondition(calls == 0 || next != nil, "the reaper pass stays queued")
+  print(
+    "\(armed ? "timeouts" : "calls"): {\"calls\": \(calls), \"batch\": \(batch),"
+      + " \"queued\": \(timers.count)}")
+}
 
 /// Monotonic nanoseconds.
 func nanoseconds() -> Int64 {

@@ -6,4 +6,6 @@
 // epoll itself, only to ask whether it accepts stdin before handing stdin to libevent (it
 // refuses regular files and some devices such as /dev/null).
 #include <sys/epoll.h>
+// The loop's one timer: a timerfd set for an absolute CLOCK_MONOTONIC deadline.
+#include <sys/timerfd.h>
 #include <event2/event.h>

@@ -18,9 +18,14 @@ public final class EventLoop {
   /// timer re-added after each chunk for regular files and `/dev/null`, which epoll refuses.
   private var inputEvent: OpaquePointer?
   private var inputOpen = true
-  /// The one timer, armed for the machine's earliest deadline, never persistent.
+  /// The one timer: a timerfd watched for readability, set for an absolute CLOCK_MONOTONIC
+  /// deadline, so it is set again only when the deadline moves, never once per pass.
+  private var timerFD: Int32 = -1
   private var timer: OpaquePointer?
+  /// What the timerfd is set for, until it expires; nil when it is disarmed or has expired.
   private var armedDeadline: Instant?
+  /// True from the timer's expiry until it is set again: an expired timerfd stays readable.
+  private var timerExpired = false
   private var signalEvents: [OpaquePointer] = []
   /// The errno of the first failed write to stdout; later output is discarded.
   private var outputErrno: Int32 = 0
@@ -43,7 +48,13 @@ public final class EventLoop {
     self.buffer = .allocate(byteCount: Self.readSize, alignment: 16)
     if outputWasClosed { outputErrno = EBADF }
     // From here on `self` is whole: a throw runs `deinit`, which frees what was made.
-    timer = try makeEvent(-1, 0, "timer") { _, _, arg in EventLoop.from(arg).onTimer() }
+    timerFD = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC))
+    guard timerFD >= 0 else { throw LoopError("timerfd_create", code: errno) }
+    let timerEvent = try makeEvent(timerFD, EV_READ | EV_PERSIST, "timer") { _, _, arg in
+      EventLoop.from(arg).onTimer()
+    }
+    timer = timerEvent
+    guard event_add(timerEvent, nil) == 0 else { throw LoopError("event_add(timer)", code: errno) }
     for number in [SIGINT, SIGTERM] {
       let event = try makeEvent(number, EV_SIGNAL | EV_PERSIST, "signal") { number, _, arg in
         EventLoop.from(arg).onSignal(number)
@@ -66,6 +77,7 @@ public final class EventLoop {
   deinit {
     for event in [inputEvent, timer].compactMap({ $0 }) + signalEvents { event_free(event) }
     event_base_free(base)
+    if timerFD >= 0 { close(timerFD) }
     buffer.deallocate()
   }
 
@@ -89,7 +101,10 @@ public final class EventLoop {
     return status ?? 70
   }
 
-  /// An epoll base with precise (CLOCK_MONOTONIC, timerfd) timers, deaf to EVENT_* variables.
+  /// An epoll base deaf to EVENT_* variables. Not libevent's precise timers: they set its
+  /// timerfd before every `epoll_wait`, one system call per pass; the loop's own timerfd is set
+  /// only when the deadline moves. Libevent's own timeouts are left to its coarse clock, and the
+  /// loop gives it none but the zero-timeout read of a regular file.
   private static func makeBase() throws(LoopError) -> OpaquePointer {
     // libevent's own warnings, as whole lines through the one stderr writer.
     event_set_log_callback { severity, message in
@@ -99,8 +114,7 @@ public final class EventLoop {
     }
     guard let config = event_config_new() else { throw LoopError("event_config_new") }
     defer { event_config_free(config) }
-    let flags = EVENT_BASE_FLAG_PRECISE_TIMER.rawValue | EVENT_BASE_FLAG_IGNORE_ENV.rawValue
-    guard event_config_set_flag(config, Int32(flags)) == 0 else {
+    guard event_config_set_flag(config, Int32(EVENT_BASE_FLAG_IGNORE_ENV.rawValue)) == 0 else {
       throw LoopError("event_config_set_flag")
     }
     for method in ["select", "poll"] {
@@ -219,6 +233,7 @@ public final class EventLoop {
   private func onTimer() {
     guard status == nil else { return }
     armedDeadline = nil
+    timerExpired = true
     machine.fire(at: Clock.read())
     settle()
   }
@@ -236,7 +251,11 @@ public final class EventLoop {
     if outputErrno != 0 { return outputClosed() }
     if machine.isFinished { return finish(.endOfInput) }
     let deadline = machine.nextDeadline
-    if deadline != armedDeadline { arm(deadline) }
+    if timerExpired {
+      arm(deadline)  // For what is due next, or disarmed: either way no longer readable.
+    } else if let deadline, armedDeadline.map({ deadline < $0 }) ?? true {
+      arm(deadline)  // Earlier than what the timer is set for, or nothing was set.
+    }
     if status == nil, !inputOpen, deadline == nil {
       // Nothing could ever wake the machine again: say so rather than hang.
       StandardError.writeLine(
@@ -246,24 +265,24 @@ public final class EventLoop {
     }
   }
 
-  /// Sets the timer to expire at `deadline`, never before it, or disarms it for nil.
+  /// Sets the timerfd to expire at `deadline`, an absolute CLOCK_MONOTONIC time (the clock of
+  /// `Instant`), so never before it; nil disarms it. Called only when the deadline moves earlier
+  /// or the timer expired (which leaves it readable until it is set again). A deadline that moves
+  /// later, or goes away, leaves the timer as it is: the call whose timeout it was is answered,
+  /// and costs no system call; the timer wakes the loop once, at most one timeout later, and is
+  /// set then for what is due next, or disarmed. An idle node then makes no system call.
   private func arm(_ deadline: Instant?) {
-    guard let timer else { return }
-    guard let deadline else {
-      armedDeadline = nil
-      return event_del(timer) == 0 ? () : fail("event_del(timer)", code: errno)
+    var spec = itimerspec()  // All zero: disarmed.
+    if let deadline {
+      // A zero it_value would disarm: a deadline at or before the clock's start is due at once.
+      let ns = max(1, deadline.nanoseconds)
+      spec.it_value = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
     }
-    let now = Clock.read().monotonic
-    // libevent adds a timeout to its time cached after epoll_wait; refreshing that cache after
-    // reading `now` makes the expiry land at or after `deadline`.
-    guard event_base_update_cache_time(base) == 0 else {
-      return fail("event_base_update_cache_time", code: nil)
+    guard timerfd_settime(timerFD, Int32(TFD_TIMER_ABSTIME), &spec, nil) == 0 else {
+      return fail("timerfd_settime", code: errno)
     }
-    let waitNs = max(0, deadline.nanoseconds - now.nanoseconds)
-    let waitUs = (waitNs + 999) / 1_000  // Rounded up, for the same reason.
-    var wait = timeval(tv_sec: Int(waitUs / 1_000_000), tv_usec: Int(waitUs % 1_000_000))
-    guard event_add(timer, &wait) == 0 else { return fail("event_add(timer)", code: errno) }
     armedDeadline = deadline
+    timerExpired = false
   }
 
   /// Writes everything the machine produced with one `write(2)` per chunk it hands over.

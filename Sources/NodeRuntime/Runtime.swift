@@ -64,11 +64,10 @@ public final class Runtime: Machine {
 
   /// The earliest deadline with work behind it, or nil: then the loop arms no timer at all.
   public var nextDeadline: Instant? {
-    // Drop timers whose work is gone, so the loop never wakes for nothing.
-    while let next = node.timers.earliest, !node.isLive(next.payload, deadline: next.deadline) {
-      node.timers.popEarliest()
-    }
-    return node.timers.earliest?.deadline
+    // Drop timers whose work is gone (an answered call's timeout, a cancelled timer), so the
+    // loop is not woken for them while they are the earliest.
+    let node = self.node
+    return node.timers.dropEarliest { deadline, event in !node.isLive(event, deadline: deadline) }
   }
 
   /// True once input has ended and no call, callback or one-shot timer is left.

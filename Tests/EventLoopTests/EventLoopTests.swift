@@ -85,6 +85,43 @@ struct EventLoopTests {
     close(output)
   }
 
+  @Test func aDeadlineThatMovesEarlierFiresAtTheEarlierOne() throws {
+    let start = Clock.read().monotonic
+    let input = Descriptors.pipe()
+    Descriptors.writeAll(input.write, Array("SOON\n".utf8))
+    close(input.write)
+    let output = Descriptors.temporaryFile()
+    let machine = FakeMachine(deadline: start + .milliseconds(60_000))
+    machine.moveDeadlineOn = ("SOON", .milliseconds(20))
+    #expect(try run(machine, input: input.read, output: output) == 0)
+    let moved = try #require(machine.readings.first).monotonic + .milliseconds(20)
+    #expect(machine.fireTimes.count == 1)
+    #expect(machine.fireTimes.allSatisfy { $0 >= moved && $0 < start + .milliseconds(30_000) })
+    #expect(Descriptors.contents(output) == Array("SOON\nFIRED\nBYE\n".utf8))
+    close(input.read)
+    close(output)
+  }
+
+  @Test func aDeadlineThatMovesLaterWakesTheLoopOnceAtTheOldOneThenFiresAtTheNew() throws {
+    // The timer is not set again when the deadline moves later (no system call for a call that
+    // was answered): it wakes the loop at the old deadline, which then sets it for the new one.
+    let start = Clock.read().monotonic
+    let input = Descriptors.pipe()
+    Descriptors.writeAll(input.write, Array("LATER\n".utf8))
+    close(input.write)
+    let output = Descriptors.temporaryFile()
+    let machine = FakeMachine(deadline: start + .milliseconds(200))
+    machine.moveDeadlineOn = ("LATER", .milliseconds(400))
+    #expect(try run(machine, input: input.read, output: output) == 0)
+    let later = try #require(machine.readings.first).monotonic + .milliseconds(400)
+    #expect(machine.fireTimes.count == 2)
+    #expect(machine.fireTimes.first.map { $0 >= start + .milliseconds(200) && $0 < later } == true)
+    #expect(machine.fireTimes.last.map { $0 >= later } == true)
+    #expect(Descriptors.contents(output) == Array("LATER\nFIRED\nBYE\n".utf8))
+    close(input.read)
+    close(output)
+  }
+
   @Test func aDueTimerRunsBetweenChunksOfARegularFile() throws {
     let lines = numberedLines(20_000)
     let input = Descriptors.temporaryFile(lines)

@@ -20,6 +20,8 @@ final class FakeMachine: Machine {
   /// A line that makes `receive` send this signal to the process (not `raise`: the test runs on
   /// a pool thread that blocks signals), to test signal handling.
   var raiseOn: (line: String, signal: Int32)?
+  /// A line that moves `deadline` to `delay` after the reading it was received at.
+  var moveDeadlineOn: (line: String, delay: Interval)?
 
   /// When set, `fire` at or after it finishes the machine, so a lost signal fails a test
   /// instead of hanging it.
@@ -40,6 +42,9 @@ final class FakeMachine: Machine {
         continue
       }
       if let raiseOn, line == Array(raiseOn.line.utf8) { kill(getpid(), raiseOn.signal) }
+      if let move = moveDeadlineOn, line == Array(move.line.utf8) {
+        deadline = now.monotonic + move.delay
+      }
       pending.append(contentsOf: line)
       pending.append(UInt8(ascii: "\n"))
       line.removeAll(keepingCapacity: true)

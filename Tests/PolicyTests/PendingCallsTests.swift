@@ -130,6 +130,117 @@ import Testing
     }
     #expect(n == 5000)
   }
+
+  /// Pops everything; each entry is (deadline in ms, payload).
+  private func drain(_ q: inout DeadlineQueue<Int>) -> [Int] {
+    var out: [Int] = []
+    while let e = q.popEarliest() { out.append(e.payload) }
+    return out
+  }
+
+  @Test func timeoutsSetAFixedIntervalFromAClockThatGoesOnNeverReachTheHeap() {
+    // Three timeouts in use (as three retry plans), set as the clock moves on, popped as due.
+    var q = DeadlineQueue<Int>()
+    var rng = SplitMix64(seed: 7)
+    var now: Int64 = 0
+    var popped = 0
+    for i in 0..<20_000 {
+      now += Int64(rng.next() % 3)
+      let timeout: Int64 = [500, 1_000, 60_000][Int(rng.next() % 3)]
+      q.insert(i, at: Instant(nanoseconds: (now + timeout) * 1_000_000))
+      while let e = q.earliest, e.deadline.nanoseconds <= now * 1_000_000 {
+        q.popEarliest()
+        popped += 1
+      }
+      #expect(q.heapCount == 0)
+    }
+    #expect(q.count == 20_000 - popped)
+    #expect(popped > 0)
+  }
+
+  @Test func lanesAndTheHeapTogetherComeOutByDeadlineThenInsertionOrder() {
+    // Runs in order, out-of-order entries, equal deadlines, pops in between, pages filled and
+    // freed: every entry comes out where a stable sort by deadline puts it.
+    var rng = SplitMix64(seed: 11)
+    for round in 0..<10 {
+      var q = DeadlineQueue<Int>()
+      var model: [(deadline: Int64, payload: Int)] = []
+      var out: [Int] = []
+      var want: [Int] = []
+      var next = 0
+      var base: [Int64] = [0, 0, 0, 0, 0, 0]
+      for _ in 0..<(300 * (round + 1)) {
+        let pattern = Int(rng.next() % 10)
+        let deadline: Int64
+        if pattern < 6 {
+          // One of six rising sequences: more of them than there are lanes.
+          base[pattern] += Int64(rng.next() % 4)
+          deadline = base[pattern] + Int64(pattern) * 100
+        } else if pattern < 8 {
+          deadline = Int64(rng.next() % 3_000)
+        } else {
+          deadline = 1_000  // Many equal deadlines, in lanes and in the heap.
+        }
+        q.insert(next, at: Instant(nanoseconds: deadline))
+        model.append((deadline, next))
+        next += 1
+        if rng.next() % 4 == 0, let e = q.popEarliest() {
+          out.append(e.payload)
+          // The model's earliest: the smallest deadline, the first inserted among equals.
+          let m = model.indices.min { model[$0].deadline < model[$1].deadline }!
+          want.append(model.remove(at: m).payload)
+        }
+      }
+      #expect(q.count == model.count)
+      out += drain(&q)
+      want += model.enumerated().sorted {
+        ($0.element.deadline, $0.offset) < ($1.element.deadline, $1.offset)
+      }.map(\.element.payload)
+      let wrong = zip(out, want).enumerated().first { $0.element.0 != $0.element.1 }
+      #expect(out.count == want.count && wrong == nil, "round \(round): first wrong pop \(String(describing: wrong))")
+      #expect(q.isEmpty && q.earliest == nil)
+    }
+  }
+
+  @Test func equalDeadlinesInDifferentLanesComeOutInInsertionOrder() {
+    var q = DeadlineQueue<Int>()
+    let t = { (ms: Int64) in Instant(nanoseconds: ms * 1_000_000) }
+    q.insert(0, at: t(50))  // Lane 1.
+    q.insert(1, at: t(10))  // Earlier than lane 1's last: lane 2.
+    q.insert(2, at: t(50))  // Extends lane 1.
+    q.insert(3, at: t(20))  // Extends lane 2.
+    q.insert(4, at: t(50))  // Lane 1 (the latest last at or before 50).
+    q.insert(5, at: t(50))
+    #expect(q.heapCount == 0)
+    #expect(drain(&q) == [1, 3, 0, 2, 4, 5])
+  }
+
+  @Test func droppingDeadEntriesStopsAtTheFirstLiveOneInLanesAndHeapAlike() {
+    var q = DeadlineQueue<Int>()
+    let t = { (ms: Int64) in Instant(nanoseconds: ms * 1_000_000) }
+    for (payload, ms) in [(0, 50), (1, 40), (2, 30), (3, 20), (4, 10), (5, 60), (6, 5)] {
+      q.insert(payload, at: t(Int64(ms)))  // Some in lanes, the rest in the heap.
+    }
+    #expect(q.heapCount > 0)
+    var looked: [Int] = []
+    let dead: Set = [6, 4, 2]
+    let next = q.dropEarliest { _, payload in
+      looked.append(payload)
+      return dead.contains(payload)
+    }
+    #expect(next == t(20) && looked == [6, 4, 3] && q.count == 5)
+    #expect(q.dropEarliest { _, _ in true } == nil && q.isEmpty)
+  }
+
+  @Test func aLaneThatEmptiesAcrossManyPagesStartsOverInOrder() {
+    var q = DeadlineQueue<Int>()
+    for round in 0..<3 {
+      for i in 0..<5_000 { q.insert(round * 10_000 + i, at: Instant(nanoseconds: Int64(i))) }
+      #expect(drain(&q) == Array((round * 10_000)..<(round * 10_000 + 5_000)))
+    }
+    q.insert(1, at: Instant(nanoseconds: 3))
+    #expect(q.popEarliest()?.payload == 1 && q.isEmpty)
+  }
 }
 
 @Suite struct RingTests {
