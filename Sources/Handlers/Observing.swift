@@ -22,17 +22,12 @@ struct EnvelopeLogEntry {
   var type: String
 }
 
-/// The newest `capacity` envelopes in and out, in fixed slots allocated once: one column per
-/// part, so that recording one stores three strings and two numbers in place (a ring of
-/// `EnvelopeLogEntry` values copied each whole entry through its value witnesses: about 230
-/// instructions a record, two records an echo).
-struct EnvelopeLog {
+/// The newest `capacity` envelopes in and out, in fixed slots allocated once, each overwritten
+/// in place (a ring of entries in an array copied each entry through its value witnesses and
+/// checked the array's uniqueness: about 230 instructions a record, two records an echo).
+final class EnvelopeLog {
   let capacity: Int
-  private var times: [Int64]
-  private var directions: [EnvelopeLogEntry.Direction]
-  private var srcs: [String]
-  private var dests: [String]
-  private var types: [String]
+  private let slots: UnsafeMutablePointer<EnvelopeLogEntry>
   /// The slot the next record goes to.
   private var next = 0
   /// The records kept, up to `capacity`.
@@ -41,23 +36,25 @@ struct EnvelopeLog {
   init(capacity: Int) {
     precondition(capacity > 0, "the envelope log needs room for one entry")
     self.capacity = capacity
-    times = Array(repeating: 0, count: capacity)
-    directions = Array(repeating: .received, count: capacity)
-    srcs = Array(repeating: "", count: capacity)
-    dests = srcs
-    types = srcs
+    slots = .allocate(capacity: capacity)
+    slots.initialize(
+      repeating: EnvelopeLogEntry(
+        unixMilliseconds: 0, direction: .received, src: "", dest: "", type: ""),
+      count: capacity)
   }
 
-  mutating func record(
+  deinit {
+    slots.deinitialize(count: capacity)
+    slots.deallocate()
+  }
+
+  func record(
     _ ms: Int64, _ direction: EnvelopeLogEntry.Direction, _ src: String, _ dest: String,
     _ type: String
   ) {
     let k = next
-    times[k] = ms
-    directions[k] = direction
-    srcs[k] = src
-    dests[k] = dest
-    types[k] = type
+    slots[k] = EnvelopeLogEntry(
+      unixMilliseconds: ms, direction: direction, src: src, dest: dest, type: type)
     next = k + 1 == capacity ? 0 : k + 1
     if count < capacity { count += 1 }
   }
@@ -65,19 +62,14 @@ struct EnvelopeLog {
   /// The newest `n` entries (all when `n` exceeds the count), oldest first.
   func suffix(_ n: Int) -> [EnvelopeLogEntry] {
     let n = Swift.min(Swift.max(n, 0), count)
-    return (0..<n).map { j in
-      let k = (next - n + j + capacity) % capacity
-      return EnvelopeLogEntry(
-        unixMilliseconds: times[k], direction: directions[k], src: srcs[k], dest: dests[k],
-        type: types[k])
-    }
+    return (0..<n).map { j in slots[(next - n + j + capacity) % capacity] }
   }
 }
 
 /// `stats`, `validate` and `get_log`: looking at the node and at messages. Keeps the most recent
 /// 100 envelopes in and out, fed by the track's taps.
 final class Observing {
-  var envelopeLog = EnvelopeLog(capacity: 100)
+  let envelopeLog = EnvelopeLog(capacity: 100)
 
   /// Records one message in or out, stamped with the node's wall clock.
   func record(
