@@ -66,51 +66,12 @@ public struct MessageView {
   public func parsed() -> JSON { whole.parsed() }
 
   /// The body's field `key` (its last occurrence), when the body is an object without escaped
-  /// keys. O(size of the body): the body is walked again, without checking what was checked.
+  /// keys. Found among the fields the envelope walk noted, or by walking the body again
+  /// (without checking what was checked).
   public func field(_ key: String) -> RawJSON? {
-    guard !spans.escapedKey, spans.body.starts(with: UInt8(ascii: "{"), in: bytes) else {
-      return nil
-    }
     var key = key
     return key.withUTF8 { k in
-      if spans.bodyFields.count >= 0 {
-        let span: Span
-        switch k.count {
-        case 4 where KnownStrings.same(UnsafeRawPointer(k.baseAddress!), "type"): span = spans.type
-        case 6 where KnownStrings.same(UnsafeRawPointer(k.baseAddress!), "msg_id"): span = spans.msgID
-        case 11 where KnownStrings.same(UnsafeRawPointer(k.baseAddress!), "in_reply_to"):
-          span = spans.inReplyTo
-        default: span = spans.bodyFields.find(k, in: bytes, body: spans.body.lo)
-        }
-        return raw(span, RepeatDepth.nested)
-      }
-      return raw(find(k), RepeatDepth.nested)
-    }
-  }
-
-  /// Where the value of the body's last field named `key` lies. When validation found no key
-  /// that may repeat in the body, the first match is the only one and ends the walk.
-  func find(_ key: UnsafeBufferPointer<UInt8>) -> Span {
-    let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-    let end = spans.body.hi
-    let unique = repeats & RepeatDepth.body == 0
-    var found = Span()
-    var k = Valid.whitespace(p, spans.body.lo + 1)
-    guard p[k] != UInt8(ascii: "}") else { return found }
-    while true {
-      let keyStart = k + 1
-      k = Valid.string(p, k, end)
-      let keyEnd = k - 1
-      k = Valid.whitespace(p, Valid.whitespace(p, k) + 1)
-      let valueStart = k
-      k = Valid.value(p, k, end)
-      if keyEnd - keyStart == key.count && Valid.same(p + keyStart, key) {
-        found = Span(lo: valueStart, hi: k)
-        if unique { return found }
-      }
-      k = Valid.whitespace(p, k)
-      guard p[k] == UInt8(ascii: ",") else { return found }
-      k = Valid.whitespace(p, k + 1)
+      spans.field(k, in: bytes, repeats: repeats).flatMap { raw($0, RepeatDepth.nested) }
     }
   }
 
@@ -230,6 +191,53 @@ extension ByteParser {
 /// The parts of an envelope that `MessageView` finds while validating.
 enum EnvelopePart {
   case src, dest, body, type, msgID, inReplyTo, other
+}
+
+extension EnvelopeSpans {
+  /// Where the body's field `key` lies (an absent span when it has none); nil when the body is
+  /// not an object or a key is escaped (then the names are not compared).
+  func field(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, repeats: UInt8)
+    -> Span?
+  {
+    guard !escapedKey, body.starts(with: UInt8(ascii: "{"), in: bytes) else { return nil }
+    guard bodyFields.count >= 0 else { return walkBody(for: key, in: bytes, repeats: repeats) }
+    let k = UnsafeRawPointer(key.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+    switch key.count {
+    case 4 where KnownStrings.same(k, "type"): return type
+    case 6 where KnownStrings.same(k, "msg_id"): return msgID
+    case 11 where KnownStrings.same(k, "in_reply_to"): return inReplyTo
+    default: return bodyFields.find(key, in: bytes, body: body.lo)
+    }
+  }
+
+  /// Where the value of the body's last field named `key` lies, found by walking the body. When
+  /// validation found no key that may repeat in the body, the first match is the only one and
+  /// ends the walk.
+  func walkBody(for key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, repeats: UInt8)
+    -> Span
+  {
+    let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    let end = body.hi
+    let unique = repeats & RepeatDepth.body == 0
+    var found = Span()
+    var k = Valid.whitespace(p, body.lo + 1)
+    guard p[k] != UInt8(ascii: "}") else { return found }
+    while true {
+      let keyStart = k + 1
+      k = Valid.string(p, k, end)
+      let keyEnd = k - 1
+      k = Valid.whitespace(p, Valid.whitespace(p, k) + 1)
+      let valueStart = k
+      k = Valid.value(p, k, end)
+      if keyEnd - keyStart == key.count && Valid.same(p + keyStart, key) {
+        found = Span(lo: valueStart, hi: k)
+        if unique { return found }
+      }
+      k = Valid.whitespace(p, k)
+      guard p[k] == UInt8(ascii: ",") else { return found }
+      k = Valid.whitespace(p, k + 1)
+    }
+  }
 }
 
 /// Where the body's other fields lie (not `type`, `msg_id` or `in_reply_to`, which have spans of

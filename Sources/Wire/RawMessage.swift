@@ -65,29 +65,34 @@ public final class RawMessage: @unchecked Sendable {
   /// The view of the copy; valid while this object lives and is not reloaded.
   var view: MessageView { MessageView(bytes: bytes, spans: spans, repeats: repeats) }
 
-  func value(_ raw: RawJSON?) -> RawValue? {
-    guard let raw else { return nil }
-    let lo = raw.bytes.baseAddress! - UnsafeRawPointer(storage)
-    return RawValue(message: self, lo: lo, hi: lo + raw.bytes.count, mayRepeat: raw.mayRepeatKeys)
+  /// The value at `span`, read with the repeat bits of `depths`; nil when absent.
+  @inline(__always) func value(_ span: Span, _ depths: UInt8) -> RawValue? {
+    guard span.lo >= 0 else { return nil }
+    return RawValue(message: self, lo: span.lo, hi: span.hi, mayRepeat: repeats & depths != 0)
   }
 
   /// The sender, `src`.
-  public var src: RawValue? { value(view.src) }
+  public var src: RawValue? { value(spans.src, RepeatDepth.nested) }
   /// The receiver, `dest`.
-  public var dest: RawValue? { value(view.dest) }
+  public var dest: RawValue? { value(spans.dest, RepeatDepth.nested) }
   /// The `body`.
-  public var body: RawValue? { value(view.body) }
+  public var body: RawValue? { value(spans.body, RepeatDepth.body | RepeatDepth.nested) }
   /// The body's `type`.
-  public var type: RawValue? { value(view.type) }
+  public var type: RawValue? { value(spans.type, RepeatDepth.nested) }
   /// The body's `msg_id`, when present (it may be `null`).
-  public var msgID: RawValue? { value(view.msgID) }
+  public var msgID: RawValue? { value(spans.msgID, RepeatDepth.nested) }
   /// The body's `in_reply_to`, when present (it may be `null`).
-  public var inReplyTo: RawValue? { value(view.inReplyTo) }
+  public var inReplyTo: RawValue? { value(spans.inReplyTo, RepeatDepth.nested) }
   /// The whole message.
-  public var whole: RawValue { value(view.whole)! }
+  public var whole: RawValue { RawValue(message: self, lo: 0, hi: count, mayRepeat: repeats != 0) }
 
-  /// The body's field `key` (its last occurrence). O(size of the body).
-  public func field(_ key: String) -> RawValue? { value(view.field(key)) }
+  /// The body's field `key` (its last occurrence).
+  public func field(_ key: String) -> RawValue? {
+    var key = key
+    return key.withUTF8 { k in spans.field(k, in: bytes, repeats: repeats) }.flatMap {
+      value($0, RepeatDepth.nested)
+    }
+  }
 }
 
 /// One value of a `RawMessage`, passed through as it came: read it, write it in Python's format
