@@ -62,8 +62,6 @@ public final class RawMessage: @unchecked Sendable {
 
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
 
-  /// The view of the copy; valid while this object lives and is not reloaded.
-  var view: MessageView { MessageView(bytes: bytes, spans: spans, repeats: repeats) }
 
   /// The value at `span`, read with the repeat bits of `depths`; nil when absent.
   @inline(__always) func value(_ span: Span, _ depths: UInt8) -> RawValue? {
@@ -130,14 +128,6 @@ public struct RawValue: @unchecked Sendable {
   public func write(to out: inout [UInt8]) { raw.write(to: &out) }
   /// The text Python's `json.dumps` prints for this value.
   public var pythonText: String { raw.pythonText }
-}
-
-extension MessageView {
-  init(bytes: UnsafeRawBufferPointer, spans: EnvelopeSpans, repeats: UInt8) {
-    self.bytes = bytes
-    self.spans = spans
-    self.repeats = repeats
-  }
 }
 
 extension LineWriter {
