@@ -196,6 +196,7 @@ enum EnvelopePart {
 extension EnvelopeSpans {
   /// Where the body's field `key` lies (an absent span when it has none); nil when the body is
   /// not an object or a key is escaped (then the names are not compared).
+  @inline(__always)
   func field(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, repeats: UInt8)
     -> Span?
   {

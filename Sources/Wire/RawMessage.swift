@@ -49,13 +49,13 @@ public final class RawMessage: @unchecked Sendable {
   }
 
   /// `src` as a string, or "" when it is not one.
-  public var srcText: String { cachedSrc.text(of: spans.src, in: bytes) }
+  public var srcText: String { cachedSrc.text(of: spans.src, in: bytes, readable: capacity) }
 
   /// `dest` as a string, or "" when it is not one.
-  public var destText: String { cachedDest.text(of: spans.dest, in: bytes) }
+  public var destText: String { cachedDest.text(of: spans.dest, in: bytes, readable: capacity) }
 
   /// The body's `type` as a string, or "" when it is not one.
-  public var typeText: String { cachedType.text(of: spans.type, in: bytes) }
+  public var typeText: String { cachedType.text(of: spans.type, in: bytes, readable: capacity) }
 
   /// Whether a message this large is worth keeping for reuse (a burst may have grown it).
   public var isModest: Bool { capacity <= 1 << 16 }
@@ -150,17 +150,38 @@ struct TextCache {
   var count = -1
   var string = ""
 
-  /// The string value of the (valid) string at `span` in `bytes`, or "" when it is none.
-  mutating func text(of span: Span, in bytes: UnsafeRawBufferPointer) -> String {
+  /// The string value of the (valid) string at `span` in `bytes`, or "" when it is none;
+  /// `readable` bytes from the start of `bytes` may be read (a word past the end, masked).
+  mutating func text(of span: Span, in bytes: UnsafeRawBufferPointer, readable: Int) -> String {
     if loaded { return string }
     loaded = true
     guard span.lo >= 0 && bytes[span.lo] == UInt8(ascii: "\"") else {
       (word, count, string) = (0, -1, "")
       return string
     }
-    // One pass over the bytes between the quotes: any escape, and the first 8 as a word.
-    let p = bytes.baseAddress! + span.lo + 1
     let n = span.hi - span.lo - 2
+    if n <= 8 && span.lo + 9 <= readable {
+      // Up to 8 bytes as one word, those past the string masked off; a backslash among them
+      // (found a word at a time) is an escape.
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let mask: UInt64 = n == 8 ? ~0 : (1 &<< (8 &* UInt64(n))) &- 1
+      let w = UInt64(littleEndian: bytes.baseAddress!.loadUnaligned(fromByteOffset: span.lo + 1, as: UInt64.self)) & mask
+      let x = w ^ (ones &* 0x5C)
+      let escaped = (x &- ones) & ~x & (ones &* 0x80) & mask != 0
+      if !escaped {
+        if n == count && w == word { return string }
+        string = String(unsafeUninitializedCapacity: n) { buffer in
+          UnsafeMutableRawBufferPointer(buffer).copyMemory(
+            from: UnsafeRawBufferPointer(start: bytes.baseAddress! + span.lo + 1, count: n))
+          return n
+        }
+        (word, count) = (w, n)
+        return string
+      }
+    }
+    // Otherwise one pass over the bytes between the quotes: any escape, and the first 8 as a
+    // word.
+    let p = bytes.baseAddress! + span.lo + 1
     var w: UInt64 = 0
     var k = 0
     while k < n {
