@@ -4,7 +4,7 @@ import NodeRuntime
 enum Echo {
   static func register(on node: Node) {
     node.handle("echo") { node, msg in
-      node.reply(to: msg, "echo_ok", ["echo": try msg.value("echo")])
+      try node.reply(to: msg, "echo_ok", passing: "echo")
     }
   }
 }

@@ -203,7 +203,7 @@ public struct Message: Sendable {
     return v
   }
 
-  private func missing(_ key: String) -> RPCError { malformed("missing field \"\(key)\"") }
+  func missing(_ key: String) -> RPCError { malformed("missing field \"\(key)\"") }
 
   private func wrongType(_ key: String, _ kind: String) -> RPCError {
     malformed("field \"\(key)\" must be \(kind)")

@@ -8,13 +8,29 @@ extension Node {
     to request: Message, _ type: String, _ fields: KeyValuePairs<String, Value> = [:]
   ) {
     guard case .raw(let m) = request.storage else { return reply(to: request.address, type, fields) }
-    // A request read from its bytes: its `msg_id` is transcoded into `in_reply_to` as it came,
-    // with no tree and no address made.
+    reply(raw: m, type) { w in for (k, v) in fields { w.field(k, v) } }
+  }
+
+  /// Replies to `request` with a body of `type` and the request's own field `key`, passed
+  /// through as it came (an echo); error 12 when the request has no such field. Nothing of
+  /// the field is read or copied: it is written straight from the request's bytes.
+  public func reply(to request: Message, _ type: String, passing key: String) throws(RPCError) {
+    guard case .raw(let m) = request.storage else {
+      return reply(to: request, type, [key: try request.value(key)])
+    }
+    guard let value = m.field(key) else { throw request.missing(key) }
+    reply(raw: m, type) { w in w.field(key, value) }
+  }
+
+  /// Replies to a request read from its bytes: its `msg_id` is transcoded into `in_reply_to` as
+  /// it came, with no tree and no address made; `fields` writes what follows `type`.
+  @inline(__always)
+  private func reply(raw m: RawMessage, _ type: String, _ fields: (inout LineWriter) -> Void) {
     guard let inReplyTo = m.msgID, !inReplyTo.isNull else { return }
     let id = takeMsgID()
     transmit(from: nodeID, to: m.srcText, type: type, id: id) { w in
       w.type(type)
-      for (k, v) in fields { w.field(k, v) }
+      fields(&w)
       w.inReplyTo(inReplyTo)
       w.msgID(id)
     }

@@ -26,6 +26,26 @@ import Testing
       ])
   }
 
+  /// A field passed through from the request as it came, whether the request was read from its
+  /// bytes or (an escaped key) through the tree; a missing one is error 12.
+  @Test func aReplyPassesARequestsFieldThroughAsItCame() {
+    let h = Harness { node in
+      node.handle("echo") { node, msg in try node.reply(to: msg, "echo_ok", passing: "echo") }
+    }
+    h.initialize()
+    h.send(
+      request("echo", 2, #""echo":{"a":[1E2,"\u00e9\/"],"b":-0}"#),
+      #"{"src":"c1","dest":"n1","body":{"typ\u0065":"echo","msg_id":3,"echo":1.50}}"#,
+      request("echo", 4), request("echo", 5, #""echo":null"#))
+    #expect(
+      h.take() == [
+        #"{"src": "n1", "dest": "c1", "body": {"type": "echo_ok", "echo": {"a": [100.0, "\u00e9/"], "b": 0}, "in_reply_to": 2, "msg_id": 1}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "echo_ok", "echo": 1.5, "in_reply_to": 3, "msg_id": 2}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "error", "code": 12, "text": "echo: missing field \"echo\"", "in_reply_to": 4, "msg_id": 3}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "echo_ok", "echo": null, "in_reply_to": 5, "msg_id": 4}}"#,
+      ])
+  }
+
   @Test func aMissingOrMistypedFieldIsErrorTwelveNamingIt() {
     let h = Harness { node in
       node.handle("add") { node, msg in
