@@ -55,8 +55,13 @@ public final class Node {
   var calls = Slab<Call>()
   /// The last call id given; ids count from 1 and are never reused.
   var lastCallID = 0
-  /// The retry plan of the last call that had one, shared with the next call of the same plan.
-  var lastPlan: PlanBox?
+  /// The kind and plan of the last call, shared with the next call of the same kind and plan.
+  var lastShape: CallShape?
+  /// Scratch for a new call's record: the requester's `src` and `msg_id` text, then the body.
+  var keptTexts: [UInt8] = []
+  var keptSrcCount = 0
+  var keptMsgIDCount = 0
+  var keptBodyStart = 0
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()

@@ -1,0 +1,168 @@
+internal import Policy
+internal import Wire
+
+/// What a call keeps beyond its slot, in one allocation sized to it (100,000 relays in flight
+/// should cost under 256 bytes each, bookkeeping included): its destination, its requester's
+/// address as bytes, the ids of its attempts, its body as Python's text with a hole for `msg_id`
+/// (only when a retry may send it again), and, for a plan with backoff, its waits.
+///
+/// The bytes after the header: the waits (when kept), room for one id per attempt of the plan,
+/// the requester's `src` and `msg_id` text, then the body.
+final class CallRecord: ManagedBuffer<CallRecord.Header, UInt8> {
+  struct Header {
+    let dest: String
+    /// Attempts sent, each id stored.
+    var sent: UInt32
+    /// Room for ids (the plan's attempts) in the low bits; the top bit: the waits are kept.
+    let room: UInt32
+    /// Bytes of the requester's `src`; `UInt32.max` when there is no requester.
+    let srcCount: UInt32
+    /// Bytes of the requester's `msg_id` as Python prints it; 0 when it has none.
+    let msgIDCount: UInt32
+    /// Bytes of the kept body; 0 when it is not kept.
+    let bodyCount: UInt32
+    /// Where `msg_id`'s value goes in the body; the top bit: the key goes there too.
+    let hole: UInt32
+  }
+
+  private static let topBit: UInt32 = 1 << 31
+  /// The waited total, then the phase.
+  private static let waitBytes = 8 + MemoryLayout<Call.Phase>.stride
+
+  /// A record for a call to `dest` on behalf of `requester` whose first attempt has `firstID`,
+  /// with room for `attempts` ids; `texts` holds the requester's `src`, its `msg_id` text
+  /// (`msgIDCount` bytes) and, when `keepBody`, the body text whose last `bodyCount` bytes it is.
+  static func make(
+    dest: String, requester: ReplyAddress?, srcCount: Int, msgIDCount: Int, texts: [UInt8],
+    body: (count: Int, hole: KeptBody.Hole)?, attempts: Int, waits: Bool, firstID: Int
+  ) -> CallRecord {
+    let textCount = srcCount + msgIDCount + (body?.count ?? 0)
+    precondition(
+      attempts < Int(topBit) && texts.count < Int(topBit), "a call's record is over 2 GiB")
+    let idBytes = 8 * attempts
+    let prefix = waits ? waitBytes : 0
+    let made = create(minimumCapacity: prefix + idBytes + textCount) { _ in
+      Header(
+        dest: dest, sent: 1, room: UInt32(attempts) | (waits ? topBit : 0),
+        srcCount: requester == nil ? UInt32.max : UInt32(srcCount),
+        msgIDCount: UInt32(msgIDCount), bodyCount: UInt32(body?.count ?? 0),
+        hole: UInt32(body?.hole.offset ?? 0) | (body?.hole.needsKey == true ? topBit : 0))
+    }
+    let record = unsafeDowncast(made, to: CallRecord.self)
+    record.withUnsafeMutablePointerToElements { e in
+      let p = UnsafeMutableRawPointer(e)
+      if waits {
+        p.storeBytes(of: Interval.zero, as: Interval.self)
+        (p + 8).storeBytes(of: Call.Phase.attempting, as: Call.Phase.self)
+      }
+      (p + prefix).storeBytes(of: firstID, as: Int.self)
+      texts.withUnsafeBytes { t in
+        (p + prefix + idBytes).copyMemory(from: t.baseAddress!, byteCount: textCount)
+      }
+    }
+    return record
+  }
+
+  private var prefix: Int { header.room & Self.topBit != 0 ? Self.waitBytes : 0 }
+  private var room: Int { Int(header.room & ~Self.topBit) }
+  private var textsOffset: Int { prefix + 8 * room }
+
+  var dest: String { header.dest }
+  var sent: Int { Int(header.sent) }
+
+  /// The id of attempt `k` (from 0).
+  func id(_ k: Int) -> Int {
+    let offset = prefix + 8 * k
+    return withUnsafeMutablePointerToElements {
+      UnsafeRawPointer($0).load(fromByteOffset: offset, as: Int.self)
+    }
+  }
+
+  /// Stores the id of the next attempt.
+  func appendID(_ id: Int) {
+    precondition(sent < room, "more attempts than the plan's")
+    let offset = prefix + 8 * sent
+    withUnsafeMutablePointerToElements {
+      UnsafeMutableRawPointer($0).storeBytes(of: id, toByteOffset: offset, as: Int.self)
+    }
+    header.sent += 1
+  }
+
+  /// The backoff waits taken so far; zero for a plan without backoff.
+  var waited: Interval {
+    get {
+      guard prefix > 0 else { return .zero }
+      return withUnsafeMutablePointerToElements { UnsafeRawPointer($0).load(as: Interval.self) }
+    }
+    set {
+      precondition(prefix > 0, "a call without backoff never waits")
+      withUnsafeMutablePointerToElements {
+        UnsafeMutableRawPointer($0).storeBytes(of: newValue, as: Interval.self)
+      }
+    }
+  }
+
+  /// Where the call is between its attempts; always attempting for a plan without backoff.
+  var phase: Call.Phase {
+    get {
+      guard prefix > 0 else { return .attempting }
+      return withUnsafeMutablePointerToElements {
+        UnsafeRawPointer($0).load(fromByteOffset: 8, as: Call.Phase.self)
+      }
+    }
+    set {
+      precondition(prefix > 0, "a call without backoff never waits")
+      withUnsafeMutablePointerToElements {
+        UnsafeMutableRawPointer($0).storeBytes(of: newValue, toByteOffset: 8, as: Call.Phase.self)
+      }
+    }
+  }
+
+  /// Runs `body` on the requester's `src` bytes and `msg_id` text, or returns nil when the call
+  /// has no requester.
+  private func withRequester<R>(
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R
+  ) -> R? {
+    guard header.srcCount != UInt32.max else { return nil }
+    let src = Int(header.srcCount)
+    let id = Int(header.msgIDCount)
+    let offset = textsOffset
+    return withUnsafeMutablePointerToElements { e in
+      let p = UnsafeRawPointer(e) + offset
+      return body(
+        UnsafeRawBufferPointer(start: p, count: src),
+        UnsafeRawBufferPointer(start: p + src, count: id))
+    }
+  }
+
+  /// The request that started the call, if any.
+  var requester: ReplyAddress? {
+    withRequester { src, id in
+      ReplyAddress(
+        src: String(decoding: src, as: UTF8.self),
+        msgID: id.isEmpty ? nil : JSON(validText: id))
+    }
+  }
+
+  /// `c1:7` (`c1:-` for a request without `msg_id`), or `-` without a requester.
+  var requesterText: String {
+    withRequester { src, id in
+      String(decoding: src, as: UTF8.self) + ":"
+        + (id.isEmpty ? "-" : String(decoding: id, as: UTF8.self))
+    } ?? "-"
+  }
+
+  /// Runs `body` on the kept body text and its hole; the body must be kept.
+  func withBody<R>(_ body: (UnsafeRawBufferPointer, KeptBody.Hole) -> R) -> R {
+    precondition(header.bodyCount > 0, "the body of a call of one attempt is not kept")
+    let offset =
+      textsOffset + (header.srcCount == UInt32.max ? 0 : Int(header.srcCount))
+      + Int(header.msgIDCount)
+    let count = Int(header.bodyCount)
+    let hole = KeptBody.Hole(
+      offset: Int(header.hole & ~Self.topBit), needsKey: header.hole & Self.topBit != 0)
+    return withUnsafeMutablePointerToElements { e in
+      body(UnsafeRawBufferPointer(start: UnsafeRawPointer(e) + offset, count: count), hole)
+    }
+  }
+}
