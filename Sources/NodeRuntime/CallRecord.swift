@@ -1,6 +1,62 @@
 internal import Policy
 internal import Wire
 
+/// A call under way: its completion, its kind and plan (shared), its id and start, and its
+/// record (destination, requester, ids, kept body). Kept small, since 100,000 relays in flight
+/// should cost under 256 bytes each: 48 bytes in the slab, the rest in one allocation sized to it.
+struct Call {
+  let completion: Completion
+  let shape: CallShape
+  let id: Int
+  let startedAt: Instant
+  let record: CallRecord
+
+  /// Where a call is between its attempts.
+  enum Phase {
+    /// The last attempt awaits its reply.
+    case attempting
+    /// The backoff wait of `length` that began at `since`, after an attempt failed for `reason`.
+    case waiting(since: Instant, length: Interval, after: FailureReason)
+  }
+
+  var dest: String { record.dest }
+  var kind: String { shape.kind }
+  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
+  var plan: RetryPlan? { shape.plan }
+  var requester: ReplyAddress? { record.requester }
+  var firstID: Int { record.id(0) }
+  var sent: Int { record.sent }
+  var lastID: Int { record.id(record.sent - 1) }
+  var allIDs: [Int] { (0..<record.sent).map(record.id) }
+  var phase: Phase {
+    get { record.phase }
+    nonmutating set { record.phase = newValue }
+  }
+  var waited: Interval {
+    get { record.waited }
+    nonmutating set { record.waited = newValue }
+  }
+  var isWaiting: Bool {
+    if case .waiting = phase { return true }
+    return false
+  }
+
+  /// `call=3 kind=relay dest=n2`, the start of every line about the call.
+  var tag: String { "call=\(id) kind=\(kind) dest=\(dest)" }
+  /// `requester=c1:7`, or `requester=-`.
+  var requesterField: String { "requester=\(record.requesterText)" }
+}
+
+/// A call's kind and retry plan, which calls share by reference.
+final class CallShape {
+  let kind: String
+  let plan: RetryPlan?
+  init(_ kind: String, _ plan: RetryPlan?) {
+    self.kind = kind
+    self.plan = plan
+  }
+}
+
 /// What a call keeps beyond its slot, in one allocation sized to it (100,000 relays in flight
 /// should cost under 256 bytes each, bookkeeping included): its destination, its requester's
 /// address as bytes, the ids of its attempts, its body as Python's text with a hole for `msg_id`

@@ -1,52 +1,6 @@
 public import Policy
 internal import Wire
 
-/// A call under way: its completion, its kind and plan (shared), its id and start, and its
-/// record (destination, requester, ids, kept body). Kept small, since 100,000 relays in flight
-/// should cost under 256 bytes each: 48 bytes in the slab, the rest in one allocation sized to it.
-struct Call {
-  let completion: Completion
-  let shape: CallShape
-  let id: Int
-  let startedAt: Instant
-  let record: CallRecord
-
-  /// Where a call is between its attempts.
-  enum Phase {
-    /// The last attempt awaits its reply.
-    case attempting
-    /// The backoff wait of `length` that began at `since`, after an attempt failed for `reason`.
-    case waiting(since: Instant, length: Interval, after: FailureReason)
-  }
-
-  var dest: String { record.dest }
-  var kind: String { shape.kind }
-  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
-  var plan: RetryPlan? { shape.plan }
-  var requester: ReplyAddress? { record.requester }
-  var firstID: Int { record.id(0) }
-  var sent: Int { record.sent }
-  var lastID: Int { record.id(record.sent - 1) }
-  var allIDs: [Int] { (0..<record.sent).map(record.id) }
-  var phase: Phase {
-    get { record.phase }
-    nonmutating set { record.phase = newValue }
-  }
-  var waited: Interval {
-    get { record.waited }
-    nonmutating set { record.waited = newValue }
-  }
-  var isWaiting: Bool {
-    if case .waiting = phase { return true }
-    return false
-  }
-
-  /// `call=3 kind=relay dest=n2`, the start of every line about the call.
-  var tag: String { "call=\(id) kind=\(kind) dest=\(dest)" }
-  /// `requester=c1:7`, or `requester=-`.
-  var requesterField: String { "requester=\(record.requesterText)" }
-}
-
 extension Node {
   /// True when `n` more calls can be pending without passing `--max-pending`.
   public func hasRoom(for n: Int) -> Bool { pending.hasRoom(for: n, reserved: reservedSlots) }
@@ -104,7 +58,8 @@ extension Node {
     keptSrcCount = 0
     keptMsgIDCount = 0
     if let requester {
-      keptTexts.append(contentsOf: requester.src.utf8)
+      var src = requester.src
+      src.withUTF8 { keptTexts.append(contentsOf: $0) }
       keptSrcCount = keptTexts.count
       if let id = requester.rawMsgID { JSONWriter.append(id, to: &keptTexts) }
       keptMsgIDCount = keptTexts.count - keptSrcCount
@@ -158,7 +113,7 @@ extension Node {
     -> Int
   {
     let id = takeMsgID()
-    let type = sendFilter == nil ? "" : KeptBody.type(of: text) ?? ""
+    let type = sendFilter == nil ? "" : KeptBody.type(of: text, reusing: &lastKeptType) ?? ""
     transmit(from: nodeID, to: dest, type: type, id: id) { w in w.kept(text, hole, msgID: id) }
     return id
   }
@@ -288,16 +243,6 @@ extension Node {
     let s = CallShape(kind, plan)
     lastShape = s
     return s
-  }
-}
-
-/// A call's kind and retry plan, which calls share by reference.
-final class CallShape {
-  let kind: String
-  let plan: RetryPlan?
-  init(_ kind: String, _ plan: RetryPlan?) {
-    self.kind = kind
-    self.plan = plan
   }
 }
 

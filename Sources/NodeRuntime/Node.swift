@@ -62,6 +62,8 @@ public final class Node {
   var keptSrcCount = 0
   var keptMsgIDCount = 0
   var keptBodyStart = 0
+  /// The type of the last kept body sent, reused while the next has the same.
+  var lastKeptType: String?
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()

@@ -55,6 +55,26 @@ public enum KeptBody {
     return raw.stringValue
   }
 
+  /// `type(of:)`, returning `last` when the type's text is the same, and keeping the new one in
+  /// it otherwise: calls mostly send one type after another, so no string is made.
+  public static func type(of text: UnsafeRawBufferPointer, reusing last: inout String?)
+    -> String?
+  {
+    guard let found = topLevel("type", in: text), text[found.lo] == UInt8(ascii: "\"") else {
+      return nil
+    }
+    let inner = UnsafeRawBufferPointer(rebasing: text[(found.lo + 1)..<(found.hi - 1)])
+    if var s = last, !inner.contains(UInt8(ascii: "\\")),
+      s.withUTF8({ $0.elementsEqual(inner) })
+    {
+      return s
+    }
+    let raw = RawJSON(
+      UnsafeRawBufferPointer(rebasing: text[found.lo..<found.hi]), mayRepeatKeys: false)
+    last = raw.stringValue
+    return last
+  }
+
   /// Where the value of the top-level `key` of the object `text` (Python's format, so no key
   /// repeats and no key of ASCII letters is escaped) lies; nil when it has no such key. A kept
   /// text's `msg_id`, whose value was left out, is stepped over.
