@@ -58,19 +58,20 @@ final class CallShape {
 }
 
 /// What a call keeps beyond its slot, in one allocation sized to it (100,000 relays in flight
-/// should cost under 256 bytes each, bookkeeping included): its destination, its requester's
-/// address as bytes, the ids of its attempts, its body as Python's text with a hole for `msg_id`
-/// (only when a retry may send it again), and, for a plan with backoff, its waits.
+/// should cost under 256 bytes each, bookkeeping included): its destination and its requester's
+/// address as bytes, its body as Python's text with a hole for `msg_id` (only when a retry may
+/// send it again), the ids of its attempts, and, for a plan with backoff, its waits.
 ///
-/// The bytes after the header: the waits (when kept), room for one id per attempt of the plan,
-/// the requester's `src` and `msg_id` text, then the body.
+/// The bytes after the header: the waits (when kept); `dest`; the requester's `src` and
+/// `msg_id` text; the body; then, at the next multiple of 8, one id per attempt of the plan.
+/// Counts, not strings, in the header: 24 bytes, so the bench's relay takes 104 bytes, the
+/// allocator's 112-byte class (a `String` for `dest` would have pushed it to 128).
 final class CallRecord: ManagedBuffer<CallRecord.Header, UInt8> {
   struct Header {
-    let dest: String
+    /// Bytes of `dest`; the top bit: the waits are kept.
+    let destCount: UInt32
     /// Attempts sent, each id stored.
     var sent: UInt32
-    /// Room for ids (the plan's attempts) in the low bits; the top bit: the waits are kept.
-    let room: UInt32
     /// Bytes of the requester's `src`; `UInt32.max` when there is no requester.
     let srcCount: UInt32
     /// Bytes of the requester's `msg_id` as Python prints it; 0 when it has none.
@@ -85,23 +86,22 @@ final class CallRecord: ManagedBuffer<CallRecord.Header, UInt8> {
   /// The waited total, then the phase.
   private static let waitBytes = 8 + MemoryLayout<Call.Phase>.stride
 
-  /// A record for a call to `dest` on behalf of `requester` whose first attempt has `firstID`,
-  /// with room for `attempts` ids; `texts` holds the requester's `src`, its `msg_id` text
-  /// (`msgIDCount` bytes) and, when `keepBody`, the body text whose last `bodyCount` bytes it is.
+  /// A record for a call on behalf of `requester` (nil: none) whose first attempt has
+  /// `firstID`, with room for `attempts` ids; `texts` holds `dest` (`destCount` bytes), the
+  /// requester's `src` and `msg_id` text, then the body, kept when `body` says where its hole is.
   static func make(
-    dest: String, requester: ReplyAddress?, srcCount: Int, msgIDCount: Int, texts: [UInt8],
+    texts: [UInt8], destCount: Int, srcCount: Int?, msgIDCount: Int,
     body: (count: Int, hole: KeptBody.Hole)?, attempts: Int, waits: Bool, firstID: Int
   ) -> CallRecord {
-    let textCount = srcCount + msgIDCount + (body?.count ?? 0)
-    precondition(
-      attempts < Int(topBit) && texts.count < Int(topBit), "a call's record is over 2 GiB")
-    let idBytes = 8 * attempts
+    let textCount = destCount + (srcCount ?? 0) + msgIDCount + (body?.count ?? 0)
+    precondition(texts.count < Int(topBit), "a call's record is over 2 GiB")
     let prefix = waits ? waitBytes : 0
-    let made = create(minimumCapacity: prefix + idBytes + textCount) { _ in
+    let idsOffset = (prefix + textCount + 7) & ~7
+    let made = create(minimumCapacity: idsOffset + 8 * attempts) { _ in
       Header(
-        dest: dest, sent: 1, room: UInt32(attempts) | (waits ? topBit : 0),
-        srcCount: requester == nil ? UInt32.max : UInt32(srcCount),
-        msgIDCount: UInt32(msgIDCount), bodyCount: UInt32(body?.count ?? 0),
+        destCount: UInt32(destCount) | (waits ? topBit : 0), sent: 1,
+        srcCount: srcCount.map(UInt32.init) ?? UInt32.max, msgIDCount: UInt32(msgIDCount),
+        bodyCount: UInt32(body?.count ?? 0),
         hole: UInt32(body?.hole.offset ?? 0) | (body?.hole.needsKey == true ? topBit : 0))
     }
     let record = unsafeDowncast(made, to: CallRecord.self)
@@ -111,33 +111,43 @@ final class CallRecord: ManagedBuffer<CallRecord.Header, UInt8> {
         p.storeBytes(of: Interval.zero, as: Interval.self)
         (p + 8).storeBytes(of: Call.Phase.attempting, as: Call.Phase.self)
       }
-      (p + prefix).storeBytes(of: firstID, as: Int.self)
       texts.withUnsafeBytes { t in
-        (p + prefix + idBytes).copyMemory(from: t.baseAddress!, byteCount: textCount)
+        (p + prefix).copyMemory(from: t.baseAddress!, byteCount: textCount)
       }
+      (p + idsOffset).storeBytes(of: firstID, as: Int.self)
     }
     return record
   }
 
-  private var prefix: Int { header.room & Self.topBit != 0 ? Self.waitBytes : 0 }
-  private var room: Int { Int(header.room & ~Self.topBit) }
-  private var textsOffset: Int { prefix + 8 * room }
+  private var prefix: Int { header.destCount & Self.topBit != 0 ? Self.waitBytes : 0 }
+  private var destCount: Int { Int(header.destCount & ~Self.topBit) }
+  private var srcCount: Int { header.srcCount == UInt32.max ? 0 : Int(header.srcCount) }
+  private var bodyOffset: Int { prefix + destCount + srcCount + Int(header.msgIDCount) }
+  private var idsOffset: Int { (bodyOffset + Int(header.bodyCount) + 7) & ~7 }
 
-  var dest: String { header.dest }
+  /// The destination (made from its bytes: for retries and log lines, not the first attempt).
+  var dest: String {
+    let (offset, count) = (prefix, destCount)
+    return withUnsafeMutablePointerToElements {
+      String(
+        decoding: UnsafeRawBufferPointer(start: UnsafeRawPointer($0) + offset, count: count),
+        as: UTF8.self)
+    }
+  }
+
   var sent: Int { Int(header.sent) }
 
   /// The id of attempt `k` (from 0).
   func id(_ k: Int) -> Int {
-    let offset = prefix + 8 * k
+    let offset = idsOffset + 8 * k
     return withUnsafeMutablePointerToElements {
       UnsafeRawPointer($0).load(fromByteOffset: offset, as: Int.self)
     }
   }
 
-  /// Stores the id of the next attempt.
+  /// Stores the id of the next attempt; the plan allows one more.
   func appendID(_ id: Int) {
-    precondition(sent < room, "more attempts than the plan's")
-    let offset = prefix + 8 * sent
+    let offset = idsOffset + 8 * sent
     withUnsafeMutablePointerToElements {
       UnsafeMutableRawPointer($0).storeBytes(of: id, toByteOffset: offset, as: Int.self)
     }
@@ -182,7 +192,7 @@ final class CallRecord: ManagedBuffer<CallRecord.Header, UInt8> {
     guard header.srcCount != UInt32.max else { return nil }
     let src = Int(header.srcCount)
     let id = Int(header.msgIDCount)
-    let offset = textsOffset
+    let offset = prefix + destCount
     return withUnsafeMutablePointerToElements { e in
       let p = UnsafeRawPointer(e) + offset
       return body(
@@ -211,9 +221,7 @@ final class CallRecord: ManagedBuffer<CallRecord.Header, UInt8> {
   /// Runs `body` on the kept body text and its hole; the body must be kept.
   func withBody<R>(_ body: (UnsafeRawBufferPointer, KeptBody.Hole) -> R) -> R {
     precondition(header.bodyCount > 0, "the body of a call of one attempt is not kept")
-    let offset =
-      textsOffset + (header.srcCount == UInt32.max ? 0 : Int(header.srcCount))
-      + Int(header.msgIDCount)
+    let offset = bodyOffset
     let count = Int(header.bodyCount)
     let hole = KeptBody.Hole(
       offset: Int(header.hole & ~Self.topBit), needsKey: header.hole & Self.topBit != 0)

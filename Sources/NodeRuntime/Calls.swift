@@ -16,7 +16,7 @@ extension Node {
     plan: RetryPlan? = nil, kind: String? = nil, then completion: @escaping Completion
   ) throws(RPCError) -> Int {
     let attempts = try room(for: plan)
-    let hole = keepTexts { KeptBody.append(Node.body(type, fields), to: &$0) }
+    let hole = keepTexts(dest) { KeptBody.append(Node.body(type, fields), to: &$0) }
     return start(dest, hole, plan, attempts, kind ?? type, completion)
   }
 
@@ -33,10 +33,10 @@ extension Node {
     switch body.storage {
     case .raw(let r):
       precondition(r.kind == .object, "a body is an object")
-      hole = keepTexts { KeptBody.append(r, to: &$0) }
+      hole = keepTexts(dest) { KeptBody.append(r, to: &$0) }
     case .tree(let j):
       guard case .object(let o) = j else { preconditionFailure("a body is an object") }
-      hole = keepTexts { KeptBody.append(o, to: &$0) }
+      hole = keepTexts(dest) { KeptBody.append(o, to: &$0) }
     }
     let k = kind ?? keptBodyText { KeptBody.type(of: $0) } ?? "call"
     return start(dest, hole, plan, attempts, k, completion)
@@ -51,18 +51,24 @@ extension Node {
     return attempts
   }
 
-  /// Writes the requester's `src` and `msg_id` text into `keptTexts`, then the body by `append`;
-  /// returns the body's hole.
-  private func keepTexts(_ append: (inout [UInt8]) -> KeptBody.Hole) -> KeptBody.Hole {
+  /// Writes `dest`, the requester's `src` and `msg_id` text into `keptTexts`, then the body by
+  /// `append`; returns the body's hole.
+  private func keepTexts(_ dest: String, _ append: (inout [UInt8]) -> KeptBody.Hole)
+    -> KeptBody.Hole
+  {
     keptTexts.removeAll(keepingCapacity: true)
-    keptSrcCount = 0
+    var d = dest
+    d.withUTF8 { keptTexts.append(contentsOf: $0) }
+    keptDestCount = keptTexts.count
+    keptSrcCount = nil
     keptMsgIDCount = 0
     if let requester {
       var src = requester.src
       src.withUTF8 { keptTexts.append(contentsOf: $0) }
-      keptSrcCount = keptTexts.count
+      keptSrcCount = keptTexts.count - keptDestCount
+      let idStart = keptTexts.count
       if let id = requester.rawMsgID { JSONWriter.append(id, to: &keptTexts) }
-      keptMsgIDCount = keptTexts.count - keptSrcCount
+      keptMsgIDCount = keptTexts.count - idStart
     }
     keptBodyStart = keptTexts.count
     return append(&keptTexts)
@@ -82,9 +88,9 @@ extension Node {
     let firstID = nextMsgID
     let bodyCount = keptTexts.count - keptBodyStart
     let record = CallRecord.make(
-      dest: dest, requester: requester, srcCount: keptSrcCount, msgIDCount: keptMsgIDCount,
-      texts: keptTexts, body: plan == nil ? nil : (bodyCount, hole), attempts: attempts,
-      waits: plan?.backoff != nil, firstID: firstID)
+      texts: keptTexts, destCount: keptDestCount, srcCount: keptSrcCount,
+      msgIDCount: keptMsgIDCount, body: plan == nil ? nil : (bodyCount, hole),
+      attempts: attempts, waits: plan?.backoff != nil, firstID: firstID)
     let call = Call(
       completion: completion, shape: shape(kind, plan), id: lastCallID,
       startedAt: now.monotonic, record: record)

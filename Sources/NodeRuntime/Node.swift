@@ -57,9 +57,11 @@ public final class Node {
   var lastCallID = 0
   /// The kind and plan of the last call, shared with the next call of the same kind and plan.
   var lastShape: CallShape?
-  /// Scratch for a new call's record: the requester's `src` and `msg_id` text, then the body.
+  /// Scratch for a new call's record: `dest`, the requester's `src` and `msg_id` text, then
+  /// the body (`keptSrcCount` nil: no requester).
   var keptTexts: [UInt8] = []
-  var keptSrcCount = 0
+  var keptDestCount = 0
+  var keptSrcCount: Int?
   var keptMsgIDCount = 0
   var keptBodyStart = 0
   /// The type of the last kept body sent, reused while the next has the same.
