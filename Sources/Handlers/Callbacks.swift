@@ -6,7 +6,7 @@ final class Callbacks {
   func register(on node: Node) {
     node.handle("send_fire_forget") { node, msg in
       let target = try Target.of(msg, on: node)
-      let payload = try msg.object("payload")
+      let payload = try msg.objectAsIs("payload")
       // Nobody awaits the reply: the call only exists to be answered or reaped.
       try node.call(target, body: payload, kind: "send_fire_forget") { _, _ in }
       node.reply(to: msg, "send_fire_forget_ok", ["pending": .int(node.pendingCount)])

@@ -18,7 +18,7 @@ final class Forwarding {
   func register(on node: Node) {
     node.handle("proxy") { [proxyPlan] node, msg in
       let target = try Target.of(msg, on: node)
-      let inner = try msg.object("inner")
+      let inner = try msg.objectAsIs("inner")
       try node.call(target, body: inner, plan: proxyPlan, kind: "proxy") { node, r in
         guard let reply = r.reply else {
           let ms = proxyPlan.timeout.roundedMilliseconds
@@ -29,7 +29,7 @@ final class Forwarding {
     }
     node.handle("relay") { [relayPlan] node, msg in
       let target = try Target.of(msg, on: node)
-      let payload = try msg.object("payload")
+      let payload = try msg.objectAsIs("payload")
       try node.call(target, body: payload, plan: relayPlan, kind: "relay") { node, r in
         guard let reply = r.reply else { throw Forwarding.gaveUp(r) }
         node.reply(
@@ -38,7 +38,7 @@ final class Forwarding {
     }
     node.handle("backoff_relay") { [backoffPlan] node, msg in
       let target = try Target.of(msg, on: node)
-      let payload = try msg.object("payload")
+      let payload = try msg.objectAsIs("payload")
       try node.call(target, body: payload, plan: backoffPlan, kind: "backoff_relay") { node, r in
         guard let reply = r.reply else { throw Forwarding.gaveUp(r) }
         node.reply(

@@ -89,7 +89,8 @@ enum Target {
   /// service: Maelstrom stops reading the stdout of a node that writes to an unknown `dest`, so
   /// any other target is error 1 and nothing is sent. O(nodes), a handful.
   static func of(_ msg: Message, on node: Node) throws(RPCError) -> String {
-    let target = try msg.string("target")
+    // Read from its bytes, no tree; `string` is asked only to say why it is not a string.
+    guard let target = msg["target"]?.stringValue else { return try msg.string("target") }
     guard node.nodeIDs.contains(target) || services.contains(target) else {
       throw RPCError(.nodeNotFound, "\(msg.type): unknown node \"\(target)\"")
     }

@@ -1,63 +1,6 @@
 public import Policy
 internal import Wire
 
-/// A call under way: its request, its plan, the attempts sent so far. Kept small (about 180
-/// bytes; 100,000 relays in flight should cost under 512 bytes each, payload and bookkeeping
-/// included): the fields of whole words first, the plan shared by reference.
-struct Call {
-  let dest: String
-  /// Kept for the retries; empty for a call of one attempt with no timeout.
-  let body: JSONObject
-  let completion: Completion
-  let kind: String
-  let id: Int
-  let startedAt: Instant
-  let firstID: Int
-  /// The ids of attempts after the first; all stay pending until the call ends.
-  var laterIDs: [Int] = []
-  var waited = Interval.zero
-  /// Nil: one attempt with no timeout of its own, which the reaper bounds.
-  let plan: PlanBox?
-  let requester: ReplyAddress?
-  var phase = Phase.attempting
-
-  /// Where a call is between its attempts.
-  enum Phase {
-    /// The last attempt awaits its reply.
-    case attempting
-    /// The backoff wait of `length` that began at `since`, after an attempt failed for `reason`.
-    case waiting(since: Instant, length: Interval, after: FailureReason)
-  }
-
-  init(
-    dest: String, body: JSONObject, requester: ReplyAddress?, completion: @escaping Completion,
-    kind: String, plan: PlanBox?, id: Int, startedAt: Instant, firstID: Int
-  ) {
-    self.dest = dest
-    self.body = body
-    self.requester = requester
-    self.completion = completion
-    self.kind = kind
-    self.plan = plan
-    self.id = id
-    self.startedAt = startedAt
-    self.firstID = firstID
-  }
-
-  var sent: Int { 1 + laterIDs.count }
-  var lastID: Int { laterIDs.last ?? firstID }
-  var allIDs: [Int] { [firstID] + laterIDs }
-  var isWaiting: Bool {
-    if case .waiting = phase { return true }
-    return false
-  }
-
-  /// `call=3 kind=relay dest=n2`, the start of every line about the call.
-  var tag: String { "call=\(id) kind=\(kind) dest=\(dest)" }
-  /// `requester=c1:7`, or `requester=-`.
-  var requesterField: String { "requester=\(requester?.description ?? "-")" }
-}
-
 extension Node {
   /// True when `n` more calls can be pending without passing `--max-pending`.
   public func hasRoom(for n: Int) -> Bool { pending.hasRoom(for: n, reserved: reservedSlots) }
@@ -72,41 +15,93 @@ extension Node {
     _ dest: String, _ type: String, _ fields: KeyValuePairs<String, Value> = [:],
     plan: RetryPlan? = nil, kind: String? = nil, then completion: @escaping Completion
   ) throws(RPCError) -> Int {
-    try start(dest, Node.body(type, fields), plan, kind ?? type, completion)
+    let attempts = try room(for: plan)
+    let hole = keepTexts(dest) { KeptBody.append(Node.body(type, fields), to: &$0) }
+    return start(dest, hole, plan, attempts, kind ?? type, completion)
   }
 
   /// Calls `dest` with `body`, an object passed on as it is (its `msg_id` set in place, or
-  /// appended), as `call(_:_:_:plan:kind:then:)` does; `kind` defaults to the body's type.
+  /// appended), as `call(_:_:_:plan:kind:then:)` does; `kind` defaults to the body's type. A
+  /// body passed through from a request is kept as its text, never parsed.
   @discardableResult
   public func call(
     _ dest: String, body: Value, plan: RetryPlan? = nil, kind: String? = nil,
     then completion: @escaping Completion
   ) throws(RPCError) -> Int {
-    guard case .object(let o) = body.json else { preconditionFailure("a body is an object") }
-    return try start(dest, o, plan, kind ?? o["type"]?.stringValue ?? "call", completion)
+    let attempts = try room(for: plan)
+    let hole: KeptBody.Hole
+    switch body.storage {
+    case .raw(let r):
+      precondition(r.kind == .object, "a body is an object")
+      hole = keepTexts(dest) { KeptBody.append(r, to: &$0) }
+    case .tree(let j):
+      guard case .object(let o) = j else { preconditionFailure("a body is an object") }
+      hole = keepTexts(dest) { KeptBody.append(o, to: &$0) }
+    }
+    let k = kind ?? keptBodyText { KeptBody.type(of: $0) } ?? "call"
+    return start(dest, hole, plan, attempts, k, completion)
   }
 
-  private func start(
-    _ dest: String, _ body: JSONObject, _ plan: RetryPlan?, _ kind: String,
-    _ completion: @escaping Completion
-  ) throws(RPCError) -> Int {
+  /// The attempts `plan` may send, when the pending table has room for them all; else error 11.
+  private func room(for plan: RetryPlan?) throws(RPCError) -> Int {
     let attempts = plan?.attempts ?? 1
     guard hasRoom(for: attempts) else {
       throw RPCError(.temporarilyUnavailable, "too many pending calls (limit \(pending.limit))")
     }
+    return attempts
+  }
+
+  /// Writes `dest`, the requester's `src` and `msg_id` text into `keptTexts`, then the body by
+  /// `append`; returns the body's hole.
+  private func keepTexts(_ dest: String, _ append: (inout [UInt8]) -> KeptBody.Hole)
+    -> KeptBody.Hole
+  {
+    keptTexts.removeAll(keepingCapacity: true)
+    var d = dest
+    d.withUTF8 { keptTexts.append(contentsOf: $0) }
+    keptDestCount = keptTexts.count
+    keptSrcCount = nil
+    keptMsgIDCount = 0
+    if let requester {
+      var src = requester.src
+      src.withUTF8 { keptTexts.append(contentsOf: $0) }
+      keptSrcCount = keptTexts.count - keptDestCount
+      let idStart = keptTexts.count
+      if let id = requester.rawMsgID { JSONWriter.append(id, to: &keptTexts) }
+      keptMsgIDCount = keptTexts.count - idStart
+    }
+    keptBodyStart = keptTexts.count
+    return append(&keptTexts)
+  }
+
+  /// Runs `body` on the body text just kept in `keptTexts`.
+  private func keptBodyText<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    let start = keptBodyStart
+    return keptTexts.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+  }
+
+  private func start(
+    _ dest: String, _ hole: KeptBody.Hole, _ plan: RetryPlan?, _ attempts: Int, _ kind: String,
+    _ completion: @escaping Completion
+  ) -> Int {
     lastCallID += 1
+    let firstID = nextMsgID
+    let bodyCount = keptTexts.count - keptBodyStart
+    let record = CallRecord.make(
+      texts: keptTexts, destCount: keptDestCount, srcCount: keptSrcCount,
+      msgIDCount: keptMsgIDCount, body: plan == nil ? nil : (bodyCount, hole),
+      attempts: attempts, waits: plan?.backoff != nil, firstID: firstID)
     let call = Call(
-      dest: dest, body: plan == nil ? JSONObject() : body.compacted(), requester: requester,
-      completion: completion, kind: kind, plan: plan.map(box), id: lastCallID,
-      startedAt: now.monotonic, firstID: nextMsgID)
+      completion: completion, shape: shape(kind, plan), id: lastCallID,
+      startedAt: now.monotonic, record: record)
     let slot = calls.insert(call)
     reservedSlots += attempts - 1
     log(
       .debug, "rpc start",
-      "\(call.tag) msg_id=\(call.firstID) attempts=\(attempts)"
+      "\(call.tag) msg_id=\(firstID) attempts=\(attempts)"
         + " timeout_ms=\(plan.map { String($0.timeout.roundedMilliseconds) } ?? "-")"
-        + " type=\(body["type"]?.stringValue ?? "-") \(call.requesterField)")
-    let id = emit(from: nodeID, to: dest, forwarding: body)
+        + " type=\(keptBodyText { KeptBody.type(of: $0) } ?? "-") \(call.requesterField)")
+    let id = keptBodyText { emit(to: dest, kept: $0, hole) }
     stats.rpcAttempts += 1
     if let plan {
       pending.registerAttempt(id, call: slot)
@@ -118,20 +113,31 @@ extension Node {
     return call.id
   }
 
+  /// Sends a kept body to `dest` with the next `msg_id` in its hole; returns the id, used even if
+  /// a filter drops the message.
+  private func emit(to dest: String, kept text: UnsafeRawBufferPointer, _ hole: KeptBody.Hole)
+    -> Int
+  {
+    let id = takeMsgID()
+    let type = sendFilter == nil ? "" : KeptBody.type(of: text, reusing: &lastKeptType) ?? ""
+    transmit(from: nodeID, to: dest, type: type, id: id) { w in w.kept(text, hole, msgID: id) }
+    return id
+  }
+
   /// Sends the next attempt of the call in `slot`, the last one having failed for `reason`,
   /// after a backoff wait of `waited` if any.
   func sendAttempt(of slot: UInt32, after reason: FailureReason, waited: Interval?) {
-    guard let call = calls[slot], let plan = call.plan?.plan else { return }
-    let id = emit(from: nodeID, to: call.dest, forwarding: call.body)
+    guard let call = calls[slot], let plan = call.plan else { return }
+    let id = call.record.withBody { emit(to: call.dest, kept: $0, $1) }
     pending.registerAttempt(id, call: slot)
-    calls[slot]!.laterIDs.append(id)
-    calls[slot]!.phase = .attempting
+    call.record.appendID(id)
+    if waited != nil || call.isWaiting { call.phase = .attempting }
     stats.rpcAttempts += 1
     reservedSlots -= 1
     stats.retries += 1
     log(
       .info, "rpc retry",
-      "\(call.tag) attempt=\(call.sent + 1)/\(plan.attempts) msg_id=\(id)"
+      "\(call.tag) attempt=\(call.sent)/\(plan.attempts) msg_id=\(id)"
         + " reason=\(reason)"
         + (waited.map { " waited_ms=\($0.roundedMilliseconds)" } ?? "")
         + " timeout_ms=\(plan.timeout.roundedMilliseconds) \(call.requesterField)")
@@ -153,7 +159,7 @@ extension Node {
       finish(slot, Node.outcome(of: reply))
     case .call(let slot):
       guard let call = calls[slot] else { return }
-      if reply.type == "error", let plan = call.plan?.plan,
+      if reply.type == "error", let plan = call.plan,
         let code = reply["code"]?.intValue,
         plan.retryOn.contains(ErrorCode(code))
       {
@@ -177,7 +183,7 @@ extension Node {
   func attemptFailed(_ slot: UInt32, _ reason: FailureReason) {
     guard calls[slot] != nil else { return }
     let call = calls[slot]!
-    let plan = call.plan!.plan
+    let plan = call.plan!
     guard plan.mayRetry(after: call.sent) else {
       log(
         .info, "rpc gave up",
@@ -191,16 +197,15 @@ extension Node {
       return sendAttempt(of: slot, after: reason, waited: nil)
     }
     let delay = backoff.delay(attempt: call.sent - 1, using: &rng)
-    calls[slot]!.phase = .waiting(since: now.monotonic, length: delay, after: reason)
+    call.phase = .waiting(since: now.monotonic, length: delay, after: reason)
     timers.insert(.backoffOver(slot: slot, msgID: call.lastID), at: now.monotonic + delay)
   }
 
   /// Ends a call: releases all its ids at once, then completes it.
   func finish(_ slot: UInt32, _ outcome: CallOutcome) {
-    guard var call = calls.remove(slot) else { return }
-    if let plan = call.plan?.plan {
-      pending.removeAttempt(call.firstID)
-      for id in call.laterIDs { pending.removeAttempt(id) }
+    guard let call = calls.remove(slot) else { return }
+    if let plan = call.plan {
+      for k in 0..<call.sent { pending.removeAttempt(call.record.id(k)) }
       reservedSlots -= plan.attempts - call.sent
     }
     if case .waiting(let since, _, _) = call.phase {
@@ -217,17 +222,18 @@ extension Node {
     case .gaveUp, .reaped:
       break
     }
+    let callRequester = call.requester
     let result = CallResult(
       outcome: outcome, attempts: call.sent, waited: call.waited, elapsed: elapsed,
-      requester: call.requester, call: call.id)
+      requester: callRequester, call: call.id)
     let outer = requester
-    requester = call.requester
+    requester = callRequester
     defer { requester = outer }
     do {
       try call.completion(self, result)
     } catch {
       let e = Node.rpcError(error, context: call.kind)
-      if let to = call.requester {
+      if let to = callRequester {
         replyError(to: to, e)
       } else {
         log(.warn, "completion failed", "\(call.tag) code=\(e.code) text=\(e.text)")
@@ -235,19 +241,25 @@ extension Node {
     }
   }
 
-  /// `plan` in a box that calls share: the last box made, when its plan is the same (a family
-  /// calls with one plan again and again), else a new one. No table, so no limit on how many
-  /// distinct plans there are; each call holds one reference instead of the whole plan.
-  private func box(_ plan: RetryPlan) -> PlanBox {
-    if let last = lastPlan, last.plan == plan { return last }
-    let b = PlanBox(plan)
-    lastPlan = b
-    return b
+  /// The kind and plan of a call in a box that calls share: the last box made, when both are the
+  /// same (a family calls with one plan again and again), else a new one. No table, so no limit
+  /// on how many distinct plans or kinds there are; each call holds one reference.
+  private func shape(_ kind: String, _ plan: RetryPlan?) -> CallShape {
+    if let last = lastShape, last.kind == kind, last.plan == plan { return last }
+    let s = CallShape(kind, plan)
+    lastShape = s
+    return s
   }
 }
 
-/// A retry plan that calls share by reference.
-final class PlanBox {
-  let plan: RetryPlan
-  init(_ plan: RetryPlan) { self.plan = plan }
+extension Message {
+  /// The required object field `key`, kept as it came, to be passed on whole (a payload to
+  /// forward): a call or a reply writes it from its text, and nothing parses it. Read through
+  /// it, it is parsed on each read: `object(_:)` suits a value that is read.
+  public func objectAsIs(_ key: String) throws(RPCError) -> Value {
+    guard case .raw(let m) = storage else { return try object(key) }
+    guard let v = m.field(key) else { throw malformed("missing field \"\(key)\"") }
+    guard v.kind == .object else { throw malformed("field \"\(key)\" must be an object") }
+    return Value(raw: v)
+  }
 }

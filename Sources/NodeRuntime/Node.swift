@@ -68,8 +68,17 @@ public final class Node {
   var calls = Slab<Call>()
   /// The last call id given; ids count from 1 and are never reused.
   var lastCallID = 0
-  /// The retry plan of the last call that had one, shared with the next call of the same plan.
-  var lastPlan: PlanBox?
+  /// The kind and plan of the last call, shared with the next call of the same kind and plan.
+  var lastShape: CallShape?
+  /// Scratch for a new call's record: `dest`, the requester's `src` and `msg_id` text, then
+  /// the body (`keptSrcCount` nil: no requester).
+  var keptTexts: [UInt8] = []
+  var keptDestCount = 0
+  var keptSrcCount: Int?
+  var keptMsgIDCount = 0
+  var keptBodyStart = 0
+  /// The type of the last kept body sent, reused while the next has the same.
+  var lastKeptType: String?
   /// Pending slots promised to the later attempts of calls under way.
   var reservedSlots = 0
   var timers = DeadlineQueue<TimerEvent>()

@@ -138,7 +138,7 @@ extension Node {
   }
 
   /// Writes one message line, unless the send filter drops it.
-  private func transmit(
+  func transmit(
     from src: String, to dest: String, type: String, id: Int,
     _ body: (inout LineWriter) -> Void
   ) {

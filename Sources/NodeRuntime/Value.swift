@@ -104,8 +104,11 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
   /// The number as a `Double`, if this is a number.
   public var doubleValue: Double? { json.doubleValue }
 
-  /// The string, if this is one.
-  public var stringValue: String? { json.stringValue }
+  /// The string, if this is one (read from its bytes when passed through, with no tree).
+  public var stringValue: String? {
+    if case .raw(let r) = storage { return r.stringValue }
+    return json.stringValue
+  }
 
   /// The elements, if this is an array.
   public var arrayValue: [Value]? { json.arrayValue?.map(Value.init) }

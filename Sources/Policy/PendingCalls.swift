@@ -15,9 +15,10 @@ public struct PendingCalls<Callback> {
     case callback(Callback)
   }
 
-  /// Both maps are split into shards by id, so growing one rehashes a sixteenth of the table:
-  /// the old and new storage of a whole million-entry dictionary never coexist.
-  private var attempts = ShardedMap<UInt32>()
+  /// Attempts in a sorted log (ids are sent in increasing order): 12 bytes an id.
+  private var attempts = AttemptLog()
+  /// Callbacks in a map split into shards by id, so growing one rehashes a sixteenth of the
+  /// table: the old and new storage of a whole million-entry dictionary never coexist.
   private var callbacks = ShardedMap<Callback>()
   /// Callback ids in registration order; answered ones are skipped when they reach the front.
   private var reapQueue = Ring<(id: Int, registeredAt: Instant)>()
@@ -50,10 +51,11 @@ public struct PendingCalls<Callback> {
     return callbacks[id].map { .callback($0) }
   }
 
-  /// Registers `id` as an attempt of the call in `slot`; the caller checked `hasRoom` first.
+  /// Registers `id`, above every attempt id registered before, as an attempt of the call in
+  /// `slot`; the caller checked `hasRoom` first.
   public mutating func registerAttempt(_ id: Int, call slot: UInt32) {
     precondition(count < limit, "pending calls over their limit")
-    attempts.set(id, slot)
+    attempts.append(id, slot)
   }
 
   /// Registers `id` as a reapable callback at `now`; the caller checked `hasRoom` first.
@@ -66,7 +68,7 @@ public struct PendingCalls<Callback> {
   }
 
   /// Removes the attempt `id`.
-  public mutating func removeAttempt(_ id: Int) { attempts.removeValue(forKey: id) }
+  public mutating func removeAttempt(_ id: Int) { attempts.remove(id) }
 
   /// Removes the callback `id` and returns it, or nil when it was not pending.
   public mutating func removeCallback(_ id: Int) -> Callback? {

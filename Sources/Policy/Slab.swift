@@ -55,7 +55,9 @@ public struct Slab<Element> {
       // Empty again: keep one page for the next element (calls answered one at a time would
       // otherwise allocate and free a whole page each), give the rest of a burst back.
       if pages.count > 1 { pages.removeSubrange(1...) }
-      freeSlots.removeAll(keepingCapacity: freeSlots.capacity <= Self.pageSize)
+      if !freeSlots.isEmpty {
+        freeSlots.removeAll(keepingCapacity: freeSlots.capacity <= Self.pageSize)
+      }
     } else {
       freeSlots.append(slot)
     }
