@@ -142,13 +142,19 @@ extension LineWriter {
 }
 
 /// One string of a message, made once per message, and kept from one message to the next while
-/// its bytes stay the same (a client's id, the node's, `echo`): then no string is made at all.
+/// its bytes stay the same (a client's id, the node's, `echo`) or come back after one other:
+/// then no string is made at all.
 struct TextCache {
   var loaded = false
   /// Up to 8 bytes of the last string made, with its length; `count` is -1 when there is none.
   var word: UInt64 = 0
   var count = -1
   var string = ""
+  /// The string made before it, the same way: requests and replies from two senders, or of
+  /// two types, that alternate hit one or the other.
+  var olderWord: UInt64 = 0
+  var olderCount = -1
+  var olderString = ""
 
   /// The string value of the (valid) string at `span` in `bytes`, or "" when it is none;
   /// `readable` bytes from the start of `bytes` may be read (a word past the end, masked).
@@ -169,6 +175,10 @@ struct TextCache {
       let x = w ^ (ones &* 0x5C)
       let escaped = (x &- ones) & ~x & (ones &* 0x80) & mask != 0
       if !escaped {
+        if n == count && w == word { return string }
+        swap(&word, &olderWord)
+        swap(&count, &olderCount)
+        swap(&string, &olderString)
         if n == count && w == word { return string }
         string = String(unsafeUninitializedCapacity: n) { buffer in
           UnsafeMutableRawBufferPointer(buffer).copyMemory(
