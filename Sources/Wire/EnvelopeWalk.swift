@@ -1,10 +1,11 @@
 /// The common envelope validated in one walk whose index lives in a local: `{"src": .., "dest":
-/// .., "body": {"type": .., ...}, ...}` with plain keys whose signatures (`keySignature`) differ. Strings of plain
-/// ASCII and short integers are checked here; any other value is checked by `skipValue`, at the
-/// depth it sits at. Anything else (an escaped, non-ASCII or possibly repeated key, an empty
-/// object, a value `skipValue` refuses, input that ends early) gives nil, and the caller
-/// validates the whole value again with `skipEnvelopeObject`, which reports the problem. So a
-/// value this accepts is one that `skipEnvelopeObject` accepts, with the same spans.
+/// .., "body": {"type": .., ...}, ...}` with plain keys whose signatures (`keySignature`) differ.
+/// Strings of plain ASCII, short integers and flat objects of those (a relay's payload) are
+/// checked here; any other value is checked by `skipValue`, at the depth it sits at. Anything
+/// else (an escaped, non-ASCII or possibly repeated key, an empty object, a value `skipValue`
+/// refuses, input that ends early) gives nil, and the caller validates the whole value again
+/// with `skipEnvelopeObject`, which reports the problem. So a value this accepts is one that
+/// `skipEnvelopeObject` accepts, with the same spans.
 ///
 /// It exists for speed: the parser's own walk keeps its index in the parser, in memory, and
 /// spent about 1,900 instructions on a bench echo (callgrind).
@@ -65,6 +66,8 @@ extension ByteParser {
         }
       } else if let after = Self.shortInteger(base, k, end) {
         k = after
+      } else if b == UInt8(ascii: "{"), level < maxDepth, let after = flatObject(from: k) {
+        k = after
       } else {
         guard let after = delegate(from: k, depth: level) else { return nil }
         k = after
@@ -121,6 +124,56 @@ extension ByteParser {
         keys = envelopeKeys
         level = 1
       }
+    }
+  }
+
+  /// Just after the object at `k` when it is a flat one this walk can check: plain keys whose
+  /// signatures differ, each value a plain ASCII string, a short integer, `true`, `false` or
+  /// `null`. Nil for anything else (then `skipValue` checks it from the start). Its keys cannot
+  /// repeat, so it sets no `repeats` bit.
+  func flatObject(from k: Int) -> Int? {
+    let base = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    let end = self.end
+    var k = Self.whitespace(base, k &+ 1, end)
+    guard k < end else { return nil }
+    if base[k] == UInt8(ascii: "}") { return k &+ 1 }
+    var keys: UInt64 = 0
+    while true {
+      guard k < end, base[k] == UInt8(ascii: "\"") else { return nil }
+      let (stop, closed) = plainASCII(from: k &+ 1)
+      guard closed else { return nil }
+      let signature = keySignature(k &+ 1, stop)
+      guard keys & signature == 0 else { return nil }
+      keys |= signature
+      k = Self.whitespace(base, stop &+ 1, end)
+      guard k < end, base[k] == UInt8(ascii: ":") else { return nil }
+      k = Self.whitespace(base, k &+ 1, end)
+      guard k < end else { return nil }
+      switch base[k] {
+      case UInt8(ascii: "\""):
+        let (stop, closed) = plainASCII(from: k &+ 1)
+        guard closed else { return nil }
+        k = stop &+ 1
+      case UInt8(ascii: "t"):
+        guard k &+ 4 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "true") else { return nil }
+        k &+= 4
+      case UInt8(ascii: "f"):
+        guard k &+ 5 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "false") else { return nil }
+        k &+= 5
+      case UInt8(ascii: "n"):
+        guard k &+ 4 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "null") else { return nil }
+        k &+= 4
+      default:
+        guard let after = Self.shortInteger(base, k, end) else { return nil }
+        k = after
+      }
+      k = Self.whitespace(base, k, end)
+      guard k < end else { return nil }
+      let c = base[k]
+      k &+= 1
+      if c == UInt8(ascii: "}") { return k }
+      guard c == UInt8(ascii: ",") else { return nil }
+      k = Self.whitespace(base, k, end)
     }
   }
 

@@ -15,6 +15,15 @@ struct EnvelopeWalkTests {
     if pick(6) != 0 { body.append(.init("msg_id", pick(4) == 0 ? random.value() : .int(pick(100_000)))) }
     if pick(4) == 0 { body.append(.init("in_reply_to", random.integer())) }
     for _ in 0..<pick(4) { body.append(.init(["echo", "payload", "k", "msg_idx"][pick(4)], random.value())) }
+    if pick(3) == 0 {
+      // A flat object, as a relay's payload: plain keys, scalar values.
+      var flat: [JSONObject.Field] = []
+      for _ in 0..<pick(4) {
+        let scalar: [JSON] = [.string("relay \(pick(9))"), .int(pick(1000) - 500), .bool(true), .bool(false), .null, random.value(depth: 4)]
+        flat.append(.init(["type", "echo", "key", "value", "a"][pick(5)], scalar[pick(scalar.count)]))
+      }
+      body.append(.init("inner", .object(JSONObject(flat))))
+    }
     body.shuffle(using: &rng)
     var top: [JSONObject.Field] = [
       .init("src", pick(10) == 0 ? random.value() : .string("c\(pick(20))")),
@@ -77,7 +86,7 @@ struct EnvelopeWalkTests {
         guard let view = try? MessageView(parsing: &again), case .object(let top) = view.parsed()
         else { return "the view of a walked envelope failed" }
         if case .object(let body)? = top["body"] {
-          for key in ["type", "msg_id", "in_reply_to", "echo", "payload", "k", "msg_idx", "", "x"] {
+          for key in ["type", "msg_id", "in_reply_to", "echo", "payload", "k", "msg_idx", "inner", "", "x"] {
             let found = view.field(key)?.pythonText
             if found != body[key]?.pythonText {
               return "field \(key): \(found ?? "-"), the tree's \(body[key]?.pythonText ?? "-")"
