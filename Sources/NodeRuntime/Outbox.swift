@@ -7,7 +7,9 @@ extension Node {
   public func reply(
     to request: Message, _ type: String, _ fields: KeyValuePairs<String, Value> = [:]
   ) {
-    guard case .raw(let m) = request.storage else { return reply(to: request.address, type, fields) }
+    guard case .raw(let m) = request.storage else {
+      return reply(to: request.address, type, fields)
+    }
     reply(raw: m, type) { w in for (k, v) in fields { w.field(k, v) } }
   }
 

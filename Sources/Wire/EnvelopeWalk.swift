@@ -155,13 +155,19 @@ extension ByteParser {
         guard closed else { return nil }
         k = stop &+ 1
       case UInt8(ascii: "t"):
-        guard k &+ 4 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "true") else { return nil }
+        guard k &+ 4 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "true") else {
+          return nil
+        }
         k &+= 4
       case UInt8(ascii: "f"):
-        guard k &+ 5 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "false") else { return nil }
+        guard k &+ 5 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "false") else {
+          return nil
+        }
         k &+= 5
       case UInt8(ascii: "n"):
-        guard k &+ 4 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "null") else { return nil }
+        guard k &+ 4 <= end, KnownStrings.same(UnsafeRawPointer(base + k), "null") else {
+          return nil
+        }
         k &+= 4
       default:
         guard let after = Self.shortInteger(base, k, end) else { return nil }
@@ -191,8 +197,7 @@ extension ByteParser {
   }
 
   /// The first index at or after `k` that is not whitespace (or `end`).
-  @inline(__always) static func whitespace(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int
-  {
+  @inline(__always) static func whitespace(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
     // Compact JSON has none: one comparison says so.
     if k < end && p[k] > 0x20 { return k }
     var k = k
@@ -216,8 +221,9 @@ extension ByteParser {
     let n = j &- digits
     guard n > 0, n <= 18, n == 1 || p[digits] != UInt8(ascii: "0"), j < end else { return nil }
     let b = p[j]
-    guard b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20
-      || b == 0x0A || b == 0x0D || b == 0x09
+    guard
+      b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20
+        || b == 0x0A || b == 0x0D || b == 0x09
     else { return nil }
     return j
   }

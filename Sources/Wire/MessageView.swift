@@ -214,7 +214,9 @@ extension EnvelopeSpans {
   /// Where the value of the body's last field named `key` lies, found by walking the body. When
   /// validation found no key that may repeat in the body, the first match is the only one and
   /// ends the walk.
-  func walkBody(for key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, repeats: UInt8)
+  func walkBody(
+    for key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, repeats: UInt8
+  )
     -> Span
   {
     let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -254,7 +256,8 @@ struct BodyFields {
 
   /// Where the value of the field `key` lies (an absent span when there is none), for the body
   /// whose `{` is at `body` in `bytes`; the fields must be known.
-  func find(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, body: Int) -> Span {
+  func find(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, body: Int) -> Span
+  {
     let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + body
     return withUnsafeBytes(of: words) { w in
       for j in 0..<count {

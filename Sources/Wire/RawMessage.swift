@@ -62,7 +62,6 @@ public final class RawMessage: @unchecked Sendable {
 
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
 
-
   /// The value at `span`, read with the repeat bits of `depths`; nil when absent.
   @inline(__always) func value(_ span: Span, _ depths: UInt8) -> RawValue? {
     guard span.lo >= 0 else { return nil }
@@ -171,7 +170,10 @@ struct TextCache {
       // (found a word at a time) is an escape.
       let ones: UInt64 = 0x0101_0101_0101_0101
       let mask: UInt64 = n == 8 ? ~0 : (1 &<< (8 &* UInt64(n))) &- 1
-      let w = UInt64(littleEndian: bytes.baseAddress!.loadUnaligned(fromByteOffset: span.lo + 1, as: UInt64.self)) & mask
+      let w =
+        UInt64(
+          littleEndian: bytes.baseAddress!.loadUnaligned(
+            fromByteOffset: span.lo + 1, as: UInt64.self)) & mask
       let x = w ^ (ones &* 0x5C)
       let escaped = (x &- ones) & ~x & (ones &* 0x80) & mask != 0
       if !escaped {
