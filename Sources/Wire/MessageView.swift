@@ -108,6 +108,19 @@ struct EnvelopeSpans {
   /// The body's fields, when the envelope walk noted them all.
   var bodyFields = BodyFields()
 
+  /// Notes where `part` lies (nothing for `.other`).
+  @inline(__always) mutating func set(_ part: EnvelopePart, _ span: Span) {
+    switch part {
+    case .src: src = span
+    case .dest: dest = span
+    case .body: body = span
+    case .type: type = span
+    case .msgID: msgID = span
+    case .inReplyTo: inReplyTo = span
+    case .other: break
+    }
+  }
+
   /// The spans moved by `d` bytes.
   func shifted(by d: Int) -> EnvelopeSpans {
     func move(_ s: Span) -> Span { s.lo < 0 ? s : Span(lo: s.lo + d, hi: s.hi + d) }
@@ -157,16 +170,7 @@ extension ByteParser {
       } else {
         try skipValue()
       }
-      let span = Span(lo: valueStart, hi: i)
-      switch part {
-      case .src: spans.src = span
-      case .dest: spans.dest = span
-      case .body: spans.body = span
-      case .type: spans.type = span
-      case .msgID: spans.msgID = span
-      case .inReplyTo: spans.inReplyTo = span
-      case .other: break
-      }
+      spans.set(part, Span(lo: valueStart, hi: i))
       guard try another(closing: UInt8(ascii: "}"), "expected ',' or '}' in object") else { break }
     }
     finishKeys(keys)
