@@ -41,7 +41,7 @@ public final class Node {
   var lastHandler: (type: String, handler: Handler)?
   var initHooks: [(Node) throws -> Void] = []
   var parser: StreamParser
-  var output: [UInt8] = []
+  let output = LineBuffer()
   /// The start of the lines written last, for their sender (this node, once it has an id).
   var lineHead = LineHead(src: "")
   /// The copy of the message being handled on the fast path; reused while nothing keeps it.

@@ -154,13 +154,13 @@ extension Node {
     if lineHead.src != src { lineHead = LineHead(src: src) }
     let head = lineHead
     let start = output.count
-    JSONWriter.appendLine(to: &output) { w in
+    output.appendLine { w in
       w.open(head, dest: dest)
       body(&w)
     }
     stats.sent += 1
     if logger.enabled(.trace) {
-      log(.trace, "sent", String(decoding: output[start..<(output.count - 1)], as: UTF8.self))
+      log(.trace, "sent", output.lineText(from: start))
     }
   }
 }

@@ -80,7 +80,7 @@ public final class Runtime: Machine {
     guard !node.output.isEmpty else { return }
     node.output.withUnsafeBytes { write($0) }
     // Keep the buffer for the next batch, unless a burst made it large.
-    node.output.removeAll(keepingCapacity: node.output.capacity <= 1 << 20)
+    node.output.removeAll()
   }
 
   /// Logs what is still held back by `--log-rate`, then the exit summary, at `now`.
