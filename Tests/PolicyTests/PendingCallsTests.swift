@@ -253,18 +253,6 @@ import Testing
     while let x = r.removeFirst() { out.append(x) }
     #expect(out == Array(5..<40))
   }
-
-  @Test func aBoundedRingKeepsTheNewestInOrder() {
-    var r = BoundedRing<Int>(capacity: 3)
-    for i in 0..<5 { r.append(i) }
-    #expect(r.count == 3 && r.suffix(10) == [2, 3, 4] && r.suffix(2) == [3, 4] && r.suffix(0) == [])
-    for i in 5..<9 { r.append(i) }
-    #expect(r.count == 3 && r.suffix(3) == [6, 7, 8] && r.suffix(1) == [8])
-    var short = BoundedRing<Int>(capacity: 4)
-    short.append(1)
-    short.append(2)
-    #expect(short.count == 2 && short.suffix(4) == [1, 2])
-  }
 }
 
 @Suite struct TimeTests {
