@@ -56,7 +56,8 @@ let package = Package(
     .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Messenger", "Harness"]),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "NodeRuntime", "Policy"]),
     // Runs the built binary; Wire parses what the nodes write.
-    .testTarget(name: "EndToEndTests", dependencies: ["messenger", "Wire", "Policy"]),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["messenger", "Wire", "Policy", "TestSupport"]),
   ]
 )
 

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 /// Runs the Maelstrom stand-in (Tests/Maelstrom, Python 3) from the tests: its own self-tests,
@@ -12,22 +13,13 @@ enum StandIn {
   }()
 
   /// Whether python3 runs at all; without it every stand-in test is skipped.
-  static let pythonRuns = system("python3 -c 'import json' >/dev/null 2>&1") == 0
+  static let pythonRuns = pythonAvailable
 
   /// Runs `python3 Tests/Maelstrom/<script> <args>`: its exit status and what it printed.
   static func python(_ script: String, _ args: [String]) -> (status: Int32, output: String) {
     let quoted = ([directory + "/" + script] + args).map { "'\($0)'" }.joined(separator: " ")
-    guard let pipe = popen("python3 \(quoted) 2>&1", "r") else { return (-1, "popen failed") }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 14)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, pipe) }
-      if n <= 0 { break }
-      out.append(contentsOf: chunk[0..<n])
-    }
-    let status = pclose(pipe)
-    let code: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : -1
-    return (code, String(decoding: out, as: UTF8.self))
+    let run = runCommand("python3 \(quoted) 2>&1")
+    return (run.status, String(decoding: run.output, as: UTF8.self))
   }
 
   /// One short run of `workload` against the built messenger: the suite's exit status and table.

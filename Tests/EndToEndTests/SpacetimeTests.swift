@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 /// scripts/spacetime.py, the space-time diagram of a run, and scripts/demo_peer.py, the demo:
@@ -154,16 +155,8 @@ import Testing
 
   /// Runs `command` with sh; its stdout and stderr together.
   static func shell(_ command: String) -> (status: Int32, output: String) {
-    guard let pipe = popen("(\(command)) 2>&1 </dev/null", "r") else { return (-1, "") }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, pipe) }
-      if n <= 0 { break }
-      out.append(contentsOf: chunk[0..<n])
-    }
-    let status = pclose(pipe)
-    return ((status >> 8) & 0xff, String(decoding: out, as: UTF8.self))
+    let run = runCommand("(\(command)) 2>&1 </dev/null")
+    return (run.status, String(decoding: run.output, as: UTF8.self))
   }
 
   /// `key value...` lines, by key (a key may repeat).

@@ -16,9 +16,15 @@ public func runPython(_ script: String, input: [UInt8] = []) -> [UInt8]? {
     unlink(inputPath)
     rmdir(dir)
   }
-  guard write(Array(script.utf8), to: scriptPath), write(input, to: inputPath),
-    let pipe = popen("python3 \(scriptPath) < \(inputPath) 2>/dev/null", "r")
-  else { return nil }
+  guard write(Array(script.utf8), to: scriptPath), write(input, to: inputPath) else { return nil }
+  let run = runCommand("python3 \(scriptPath) < \(inputPath) 2>/dev/null")
+  return run.status == 0 ? run.output : nil
+}
+
+/// Runs `command` with `sh` (its redirections as written) and returns its exit status (-1 when
+/// it was killed by a signal or could not start) and what it wrote on stdout.
+public func runCommand(_ command: String) -> (status: Int32, output: [UInt8]) {
+  guard let pipe = popen(command, "r") else { return (-1, []) }
   var out: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 1 << 16)
   while true {
@@ -26,7 +32,8 @@ public func runPython(_ script: String, input: [UInt8] = []) -> [UInt8]? {
     if n <= 0 { break }
     out.append(contentsOf: chunk[0..<n])
   }
-  return pclose(pipe) == 0 ? out : nil
+  let status = pclose(pipe)
+  return (status & 0x7f == 0 ? (status >> 8) & 0xff : -1, out)
 }
 
 /// Runs the python3 `script` and returns what it printed as text, or nil as `runPython` does.
