@@ -182,11 +182,7 @@ struct TextCache {
         swap(&count, &olderCount)
         swap(&string, &olderString)
         if n == count && w == word { return string }
-        string = String(unsafeUninitializedCapacity: n) { buffer in
-          UnsafeMutableRawBufferPointer(buffer).copyMemory(
-            from: UnsafeRawBufferPointer(start: bytes.baseAddress! + span.lo + 1, count: n))
-          return n
-        }
+        string = TextCache.make(bytes.baseAddress! + span.lo + 1, n)
         (word, count) = (w, n)
         return string
       }
@@ -210,12 +206,17 @@ struct TextCache {
       return string
     }
     if n <= 8 && n == count && w == word { return string }
-    string = String(unsafeUninitializedCapacity: n) { buffer in
+    string = TextCache.make(p, n)
+    (word, count) = n <= 8 ? (w, n) : (0, -1)
+    return string
+  }
+
+  /// The string of the `n` bytes at `p`, valid UTF-8 without escapes.
+  @inline(__always) static func make(_ p: UnsafeRawPointer, _ n: Int) -> String {
+    String(unsafeUninitializedCapacity: n) { buffer in
       UnsafeMutableRawBufferPointer(buffer).copyMemory(
         from: UnsafeRawBufferPointer(start: p, count: n))
       return n
     }
-    (word, count) = n <= 8 ? (w, n) : (0, -1)
-    return string
   }
 }
