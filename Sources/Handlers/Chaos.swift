@@ -22,11 +22,14 @@ final class Chaos {
       let rate = given == nil ? Value.double(0.1) : msg["drop_rate"]!
       let seed = try msg.optionalInt("seed", in: Int.min...Int.max) ?? 42
       filter.turnOn(dropRate: rate, seed: seed)
+      // The filter sees every message sent while chaos is on, and costs nothing while it is off.
+      node.sendFilter = { [self] node, out in !shouldDrop(out, on: node) }
       node.log(.info, "chaos on", "drop_rate=\(rate) seed=\(seed)")
       node.reply(to: msg, "chaos_on_ok", ["drop_rate": rate])
     }
     node.handle("chaos_off") { [self] node, msg in
       filter.turnOff()
+      node.sendFilter = nil
       node.log(.info, "chaos off")
       node.reply(to: msg, "chaos_off_ok")
     }

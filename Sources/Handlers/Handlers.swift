@@ -53,9 +53,9 @@ public final class MessengerTrack {
     bench = Bench(clock: preciseClock)
   }
 
-  /// Registers every handler on `node`, and the taps: each message received is logged for
-  /// `get_log` and starts the bench clock; each message sent goes through chaos mode, then, if
-  /// kept, into the `get_log` ring.
+  /// Registers every handler on `node`, has it keep the envelopes `get_log` reports, and
+  /// installs the tap where each message received starts the bench clock (chaos mode installs
+  /// its send filter while it is on).
   public func install(on node: Node) {
     Echo.register(on: node)
     forwarding.register(on: node)
@@ -65,18 +65,9 @@ public final class MessengerTrack {
     dedup.register(on: node)
     bench.register(on: node)
     chaos.register(on: node)
-    let observing = self.observing
+    node.keepEnvelopes(Observing.keptEnvelopes)
     let bench = self.bench
-    let chaos = self.chaos
-    node.receiveTap = { node, message in
-      bench.saw(message, on: node)
-      observing.record(.received, message.src, message.dest, message.type, on: node)
-    }
-    node.sendFilter = { node, out in
-      if chaos.filter.enabled, chaos.shouldDrop(out, on: node) { return false }
-      observing.record(.sent, out.src, out.dest, out.type, on: node)
-      return true
-    }
+    node.receiveTap = { node, message in bench.saw(message, on: node) }
   }
 }
 

@@ -54,6 +54,7 @@ extension Node {
   /// non-null `in_reply_to`) to its call and a request to its handler.
   private func received(_ message: Message, inReplyTo: JSON?) {
     stats.received += 1
+    if let envelopeLog { note(message, in: envelopeLog) }
     if let receiveTap { receiveTap(self, message) }
     if let inReplyTo {
       deliverReply(message, inReplyTo: inReplyTo)
@@ -65,7 +66,7 @@ extension Node {
   private func dispatch(_ message: Message) {
     // `init` has no handler (`handle` refuses it), so the lookup comes first: the hot path
     // makes no extra comparison.
-    guard isInitialized, let handler = handler(for: message.type) else {
+    guard isInitialized, let handler = handler(for: message) else {
       // Every reply before init goes out from `dest`: an empty one would be `"src": ""`.
       guard isInitialized || !message.dest.isEmpty else {
         return log(.warn, "ignored", "\(message.type) from \(message.src): empty dest before init")
@@ -97,13 +98,32 @@ extension Node {
     return dest
   }
 
-  /// The handler for `type`: the last one found is kept, since a stream of requests is mostly of
-  /// one type (comparing two small strings costs less than hashing one).
-  private func handler(for type: String) -> Handler? {
-    if let last = lastHandler, last.type == type { return last.handler }
+  /// The handler for `message`'s type: the last one found is kept, since a stream of requests
+  /// is mostly of one type; a message read from its bytes is compared with it by those bytes,
+  /// with no string made (comparing costs less than hashing).
+  private func handler(for message: Message) -> Handler? {
+    if let last = lastHandler {
+      if case .raw(let m) = message.storage, let key = last.key {
+        if m.typeKey == key { return last.handler }
+      } else if last.type == message.type {
+        return last.handler
+      }
+    }
+    let type = message.type
     guard let h = handlers[type] else { return nil }
-    lastHandler = (type, h)
+    lastHandler = LastHandler(type: type, handler: h)
     return h
+  }
+
+  /// Keeps `message` in the envelope log: its names read from its bytes, when it has them.
+  private func note(_ message: Message, in log: EnvelopeLog) {
+    let ms = now.unixMilliseconds
+    guard case .raw(let m) = message.storage else {
+      return log.record(ms, .received, message.src, message.dest, message.type)
+    }
+    log.record(ms, .received, m.srcKey, m.destKey, m.typeKey) {
+      (m.srcText, m.destText, m.typeText)
+    }
   }
 
   /// `init`: stores the node's id and its peers', logs them, answers `init_ok`, then runs the

@@ -37,9 +37,15 @@ public final class Node {
   public var sendFilter: ((Node, Outgoing) -> Bool)?
 
   var handlers: [String: Handler] = [:]
-  /// The handler the last request went to, with its type (see `handler(for:)`).
-  var lastHandler: (type: String, handler: Handler)?
+  /// The handler the last request went to (see `handler(for:)`).
+  var lastHandler: LastHandler?
   var initHooks: [(Node) throws -> Void] = []
+  /// The envelopes kept, once `keepEnvelopes(_:)` was called.
+  var envelopeLog: EnvelopeLog?
+  /// The last sender and type noted as sent, with their keys (`note`).
+  var sentKeys: (src: String, srcKey: NameKey?, type: String, typeKey: NameKey?) = (
+    "", nil, "", nil
+  )
   var parser: StreamParser
   let output = LineBuffer()
   /// The start of the lines written last, for their sender (this node, once it has an id).
@@ -140,6 +146,16 @@ public final class Node {
   /// The number of outgoing `msg_id`s awaiting a reply.
   public var pendingCount: Int { pending.count }
 
+  /// Keeps the newest `capacity` envelopes read and written from now on, for
+  /// `envelopes(last:)` (the track's `get_log`); each costs no string until it is read.
+  public func keepEnvelopes(_ capacity: Int) {
+    envelopeLog = EnvelopeLog(capacity: capacity)
+  }
+
+  /// The newest `n` envelopes kept (all of them when `n` is larger), oldest first; none unless
+  /// `keepEnvelopes(_:)` was called.
+  public func envelopes(last n: Int) -> [EnvelopeEntry] { envelopeLog?.suffix(n) ?? [] }
+
   /// Logs `event` (`rpc retry`, `chaos on`, `malformed input:`, ...) and its `fields` at
   /// `level`, as `<time> LEVEL event fields`. At info and less verbose levels, each event (named
   /// without a trailing colon) gets at most `--log-rate` lines a second; the others are counted
@@ -195,4 +211,18 @@ public struct Outgoing {
   public let type: String
   /// The message's `msg_id`.
   public let msgID: Int
+}
+
+/// The handler the last request went to, with its type, and that type's key to compare with a
+/// message's bytes (nil when it has none: then the type is compared as a string).
+final class LastHandler {
+  let type: String
+  let key: NameKey?
+  let handler: Handler
+
+  init(type: String, handler: @escaping Handler) {
+    self.type = type
+    self.key = NameKey(type)
+    self.handler = handler
+  }
 }

@@ -30,7 +30,7 @@ extension Node {
   private func reply(raw m: RawMessage, _ type: String, _ fields: (inout LineWriter) -> Void) {
     guard let inReplyTo = m.msgID, !inReplyTo.isNull else { return }
     let id = takeMsgID()
-    transmit(from: nodeID, to: m.srcText, type: type, id: id) { w in
+    transmit(from: nodeID, to: .sender(of: m), type: type, id: id) { w in
       w.type(type)
       fields(&w)
       w.inReplyTo(inReplyTo)
@@ -139,28 +139,81 @@ extension Node {
     return id
   }
 
-  /// Writes one message line, unless the send filter drops it.
+  /// Writes one message line to `dest`, unless the send filter drops it.
   func transmit(
     from src: String, to dest: String, type: String, id: Int,
     _ body: (inout LineWriter) -> Void
   ) {
-    if let sendFilter, !sendFilter(self, Outgoing(src: src, dest: dest, type: type, msgID: id)) {
+    transmit(from: src, to: .name(dest), type: type, id: id, body)
+  }
+
+  /// Writes one message line, unless the send filter drops it.
+  func transmit(
+    from src: String, to dest: Recipient, type: String, id: Int,
+    _ body: (inout LineWriter) -> Void
+  ) {
+    if let sendFilter,
+      !sendFilter(self, Outgoing(src: src, dest: dest.text, type: type, msgID: id))
+    {
       return
     }
     guard !src.isEmpty else {
       // Only before `init` (a timer armed too early): a message must name its sender.
-      return log(.warn, "not sent:", "no node id yet, dest=\(dest) type=\(type) msg_id=\(id)")
+      return log(
+        .warn, "not sent:", "no node id yet, dest=\(dest.text) type=\(type) msg_id=\(id)")
     }
     if lineHead.src != src { lineHead = LineHead(src: src) }
     let head = lineHead
     let start = output.count
     output.appendLine { w in
-      w.open(head, dest: dest)
+      switch dest {
+      case .name(let d): w.open(head, dest: d)
+      case .sender(let m): w.open(head, dest: m)
+      }
       body(&w)
     }
     stats.sent += 1
+    if let envelopeLog { note(src, dest, type, in: envelopeLog) }
     if logger.enabled(.trace) {
       log(.trace, "sent", output.lineText(from: start))
+    }
+  }
+}
+
+extension Node {
+  /// Keeps a message sent in the envelope log: the keys of this node's id and of the last type
+  /// sent are kept, and a request's sender's is read from its bytes.
+  private func note(_ src: String, _ dest: Recipient, _ type: String, in log: EnvelopeLog) {
+    if src != sentKeys.src {
+      sentKeys.src = src
+      sentKeys.srcKey = NameKey(src)
+    }
+    if type != sentKeys.type {
+      sentKeys.type = type
+      sentKeys.typeKey = NameKey(type)
+    }
+    let destKey: NameKey?
+    switch dest {
+    case .name(let d): destKey = NameKey(d)
+    case .sender(let m): destKey = m.srcKey
+    }
+    log.record(now.unixMilliseconds, .sent, sentKeys.srcKey, destKey, sentKeys.typeKey) {
+      (src, dest.text, type)
+    }
+  }
+}
+
+/// Whom a line goes to: a name, or the sender of a request read from its bytes, whose `src` is
+/// then written straight from them (no string is made for it).
+enum Recipient {
+  case name(String)
+  case sender(of: RawMessage)
+
+  /// The name, as a string.
+  var text: String {
+    switch self {
+    case .name(let name): return name
+    case .sender(let m): return m.srcText
     }
   }
 }

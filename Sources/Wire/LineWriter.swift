@@ -17,12 +17,16 @@ public struct LineWriter: ~Copyable {
 
   /// Writes the envelope's head from a head made once for its sender.
   public mutating func open(_ head: LineHead, dest: String) {
+    putHead(head)
+    JSONWriter.withUTF8(dest) { out.string($0) }
+    openBody()
+  }
+
+  @inline(__always) mutating func putHead(_ head: LineHead) {
     head.bytes.withUnsafeBufferPointer { h in
       out.ensure(h.count)
       out.put(h.baseAddress!, h.count)
     }
-    JSONWriter.withUTF8(dest) { out.string($0) }
-    openBody()
   }
 
   /// Writes the envelope's head, with a `dest` passed through (normally a request's `src`).

@@ -12,6 +12,11 @@ public final class RawMessage: @unchecked Sendable {
   var cachedDest = TextCache()
   var cachedType = TextCache()
   var cachedMsgID: JSON??
+  /// `src`, `dest` and the body's `type` as keys read from the bytes when loaded: nil for a
+  /// name that is not a string, is longer than 16 bytes or has an escape. No string is made.
+  public private(set) var srcKey: NameKey?
+  public private(set) var destKey: NameKey?
+  public private(set) var typeKey: NameKey?
 
   /// An empty message with room for `capacity` bytes (a typical message by default; the exact
   /// size of the next one when the last is being kept, so kept messages cost what they hold).
@@ -38,6 +43,9 @@ public final class RawMessage: @unchecked Sendable {
     cachedDest.loaded = false
     cachedType.loaded = false
     cachedMsgID = nil
+    srcKey = key(spans.src)
+    destKey = key(spans.dest)
+    typeKey = key(spans.type)
   }
 
   /// The body's `msg_id` as a tree (made once), nil when absent or `null`.
@@ -56,6 +64,15 @@ public final class RawMessage: @unchecked Sendable {
 
   /// The body's `type` as a string, or "" when it is not one.
   public var typeText: String { cachedType.text(of: spans.type, in: bytes, readable: capacity) }
+
+  @inline(__always) func key(_ span: Span) -> NameKey? {
+    let lo = span.lo &+ 1
+    let n = span.hi &- lo &- 1
+    guard span.lo >= 0, n <= 16, storage.load(fromByteOffset: span.lo, as: UInt8.self) == 0x22
+    else { return nil }
+    if lo &+ 16 <= capacity { return NameKey(words: UnsafeRawPointer(storage + lo), n) }
+    return NameKey(bytes: UnsafeRawBufferPointer(start: storage + lo, count: n))
+  }
 
   /// Whether a message this large is worth keeping for reuse (a burst may have grown it).
   public var isModest: Bool { capacity <= 1 << 16 }
@@ -136,8 +153,100 @@ extension LineWriter {
   /// Writes `"in_reply_to": R` after the first field, `R` passed through from a kept message.
   public mutating func inReplyTo(_ value: RawValue) { inReplyTo(value.raw) }
 
+  /// Writes the envelope's head from a head made once for its sender, with a `dest` passed
+  /// through (a request's `src`, written from its bytes).
+  public mutating func open(_ head: LineHead, dest: RawValue) {
+    putHead(head)
+    out.raw(dest.raw)
+    openBody()
+  }
+
+  /// Writes the envelope's head to the sender of `request`: a `src` of printable ASCII is
+  /// written as it came, between quotes; any other is transcoded.
+  public mutating func open(_ head: LineHead, dest request: RawMessage) {
+    guard let dest = request.srcKey, dest.isPrintableASCII else {
+      return open(head, dest: request.src!)
+    }
+    putHead(head)
+    var words = (dest.w0.littleEndian, dest.w1.littleEndian)
+    out.ensure(18)
+    out.put(0x22)
+    withUnsafeBytes(of: &words) {
+      out.put($0.baseAddress!.assumingMemoryBound(to: UInt8.self), dest.count)
+    }
+    out.put(0x22)
+    openBody()
+  }
+
   /// Writes a body field whose value is passed through from a kept message.
   public mutating func field(_ key: String, _ value: RawValue) { field(key, value.raw) }
+}
+
+/// A name of up to 16 bytes without a backslash (an id, a message type) held as two words and
+/// its length: compared with a message's bytes, and kept, with no string made or reference
+/// counted. A message's string whose bytes between the quotes are a key's is that key's text
+/// (without a backslash there is no escape), so comparing keys compares names.
+public struct NameKey: Equatable, Sendable {
+  let w0: UInt64
+  let w1: UInt64
+  let count: Int
+
+  /// The key of `name`; nil when it is longer than 16 bytes or has a backslash.
+  public init?(_ name: String) {
+    var name = name
+    guard let key = name.withUTF8({ NameKey(bytes: UnsafeRawBufferPointer($0)) }) else {
+      return nil
+    }
+    self = key
+  }
+
+  /// The key of `bytes`; nil when they are more than 16 or hold a backslash.
+  init?(bytes: UnsafeRawBufferPointer) {
+    guard bytes.count <= 16 else { return nil }
+    var padded: (UInt64, UInt64) = (0, 0)
+    withUnsafeMutableBytes(of: &padded) { $0.copyMemory(from: bytes) }
+    self.init(UInt64(littleEndian: padded.0), UInt64(littleEndian: padded.1), bytes.count)
+  }
+
+  /// The key of the `n` (at most 16) bytes at `p`, 16 of which may be read.
+  @inline(__always) init?(words p: UnsafeRawPointer, _ n: Int) {
+    let a = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+    let b = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    let m0: UInt64 = n >= 8 ? ~0 : (1 &<< (8 &* UInt64(n))) &- 1
+    let m1: UInt64 = n >= 16 ? ~0 : n <= 8 ? 0 : (1 &<< (8 &* UInt64(n &- 8))) &- 1
+    self.init(a & m0, b & m1, n)
+  }
+
+  @inline(__always) private init?(_ w0: UInt64, _ w1: UInt64, _ n: Int) {
+    // A zero byte where a backslash was, found a word at a time (the padding is not one).
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let x0 = w0 ^ (ones &* 0x5C)
+    let x1 = w1 ^ (ones &* 0x5C)
+    guard (x0 &- ones) & ~x0 & (ones &* 0x80) == 0, (x1 &- ones) & ~x1 & (ones &* 0x80) == 0
+    else { return nil }
+    (self.w0, self.w1, count) = (w0, w1, n)
+  }
+
+  /// Whether every byte is printable ASCII: then JSON writes it between quotes as it is.
+  var isPrintableASCII: Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high = ones &* 0x80
+    // A byte of 0x7F or more has its high bit set after adding 1; one below 0x20 (padding
+    // aside) is found by subtracting 0x20.
+    func bad(_ w: UInt64, _ used: UInt64) -> Bool {
+      ((w | ((w & ~high) &+ ones)) & high | ((w &- ones &* 0x20) & ~w & high)) & used != 0
+    }
+    let u0: UInt64 = count >= 8 ? high : ((1 &<< (8 &* UInt64(count))) &- 1) & high
+    let u1: UInt64 =
+      count >= 16 ? high : count <= 8 ? 0 : ((1 &<< (8 &* UInt64(count &- 8))) &- 1) & high
+    return !bad(w0, u0) && !bad(w1, u1)
+  }
+
+  /// The name as a string.
+  public var text: String {
+    var words = (w0.littleEndian, w1.littleEndian)
+    return withUnsafeBytes(of: &words) { String(decoding: $0.prefix(count), as: UTF8.self) }
+  }
 }
 
 /// One string of a message, made once per message, and kept from one message to the next while

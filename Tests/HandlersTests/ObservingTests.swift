@@ -106,19 +106,4 @@ import Testing
         #"{"src": "n1", "dest": "c1", "body": {"type": "bench_stats_ok", "total_messages": 3, "elapsed_ms": 2000, "throughput_per_sec": 1.5, "avg_latency_us": 0.0, "p99_latency_us": 0, "in_reply_to": 3, "msg_id": 2}}"#,
       ])
   }
-
-  /// The ring behind `get_log` keeps the newest entries, oldest first, however many were
-  /// recorded (each entry here named by its `src`).
-  @Test func theEnvelopeLogRingKeepsTheNewestInOrder() {
-    func names(_ log: EnvelopeLog, _ n: Int) -> [String] { log.suffix(n).map(\.src) }
-    let r = EnvelopeLog(capacity: 3)
-    for i in 0..<5 { r.record(0, .received, "\(i)", "n1", "echo") }
-    #expect(r.count == 3 && names(r, 10) == ["2", "3", "4"] && names(r, 2) == ["3", "4"] && names(r, 0) == [])
-    for i in 5..<9 { r.record(0, .sent, "\(i)", "n1", "echo_ok") }
-    #expect(r.count == 3 && names(r, 3) == ["6", "7", "8"] && names(r, 1) == ["8"])
-    let short = EnvelopeLog(capacity: 4)
-    short.record(0, .received, "1", "n1", "echo")
-    short.record(0, .received, "2", "n1", "echo")
-    #expect(short.count == 2 && names(short, 4) == ["1", "2"])
-  }
 }

@@ -46,6 +46,48 @@ import Testing
       ])
   }
 
+  /// The envelopes a node keeps: the newest, oldest first, with their names as they were read
+  /// (from the bytes, or through the tree for an escaped key) and written, short or long, plain
+  /// or escaped, and a `dest` written from a request's `src` bytes.
+  @Test func theNodeKeepsTheNewestEnvelopesItReadAndWrote() {
+    let h = Harness { node in
+      node.keepEnvelopes(5)
+      node.handle("echo") { node, msg in try node.reply(to: msg, "echo_ok", passing: "echo") }
+      node.handle("a_type_longer_than_sixteen") { node, msg in
+        node.reply(to: msg, "a_type_longer_than_sixteen_ok")
+      }
+      node.handle("peek") { node, msg in
+        let n = try msg.int("n")
+        let shown = node.envelopes(last: n).map { e -> Value in
+          .string("\(e.direction.name) \(e.src)>\(e.dest) \(e.type) \(e.unixMilliseconds > 0)")
+        }
+        node.reply(to: msg, "peek_ok", ["log": .array(shown)])
+      }
+    }
+    h.initialize()
+    h.send(
+      #"{"src":"c\u00e9","dest":"n1","body":{"type":"echo","msg_id":2,"echo":1}}"#,
+      #"{"src":"cé","dest":"n1","body":{"type":"ech\u006f","msg_id":3,"echo":2}}"#,
+      request("peek", 4, #""n":5"#))
+    #expect(
+      h.take() == [
+        #"{"src": "n1", "dest": "c\u00e9", "body": {"type": "echo_ok", "echo": 1, "in_reply_to": 2, "msg_id": 1}}"#,
+        #"{"src": "n1", "dest": "c\u00e9", "body": {"type": "echo_ok", "echo": 2, "in_reply_to": 3, "msg_id": 2}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "peek_ok", "log": ["RECV c\u00e9>n1 echo true", "SENT n1>c\u00e9 echo_ok true", "RECV c\u00e9>n1 echo true", "SENT n1>c\u00e9 echo_ok true", "RECV c1>n1 peek true"], "in_reply_to": 4, "msg_id": 3}}"#,
+      ])
+    h.send(
+      #"{"src":"a-client-with-a-long-name","dest":"n1","body":{"type":"a_type_longer_than_sixteen","msg_id":5}}"#,
+      #"{"src":"c\\1","dest":"n1","body":{"typ\u0065":"echo","msg_id":6,"echo":3}}"#,
+      request("peek", 7, #""n":9"#), request("peek", 8, #""n":2"#))
+    #expect(
+      h.take() == [
+        #"{"src": "n1", "dest": "a-client-with-a-long-name", "body": {"type": "a_type_longer_than_sixteen_ok", "in_reply_to": 5, "msg_id": 4}}"#,
+        #"{"src": "n1", "dest": "c\\1", "body": {"type": "echo_ok", "echo": 3, "in_reply_to": 6, "msg_id": 5}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "peek_ok", "log": ["RECV a-client-with-a-long-name>n1 a_type_longer_than_sixteen true", "SENT n1>a-client-with-a-long-name a_type_longer_than_sixteen_ok true", "RECV c\\1>n1 echo true", "SENT n1>c\\1 echo_ok true", "RECV c1>n1 peek true"], "in_reply_to": 7, "msg_id": 6}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "peek_ok", "log": ["SENT n1>c1 peek_ok true", "RECV c1>n1 peek true"], "in_reply_to": 8, "msg_id": 7}}"#,
+      ])
+  }
+
   @Test func aMissingOrMistypedFieldIsErrorTwelveNamingIt() {
     let h = Harness { node in
       node.handle("add") { node, msg in
