@@ -20,7 +20,7 @@ extension Node {
     guard case .raw(let m) = request.storage else {
       return reply(to: request, type, [key: try request.value(key)])
     }
-    guard let value = m.field(key) else { throw request.missing(key) }
+    guard let value = m.rawField(key) else { throw request.missing(key) }
     reply(raw: m, type) { w in w.field(key, value) }
   }
 
@@ -28,7 +28,7 @@ extension Node {
   /// it came, with no tree and no address made; `fields` writes what follows `type`.
   @inline(__always)
   private func reply(raw m: RawMessage, _ type: String, _ fields: (inout LineWriter) -> Void) {
-    guard let inReplyTo = m.msgID, !inReplyTo.isNull else { return }
+    guard let inReplyTo = m.rawMsgID, !inReplyTo.isNull else { return }
     let id = takeMsgID()
     transmit(from: nodeID, to: .sender(of: m), type: type, id: id) { w in
       w.type(type)

@@ -100,6 +100,25 @@ public final class RawMessage: @unchecked Sendable {
   /// The whole message.
   public var whole: RawValue { RawValue(message: self, lo: 0, hi: count, mayRepeat: repeats != 0) }
 
+  /// The body's field `key` (its last occurrence) as a `RawJSON`, which points into this
+  /// message: to be used while the message is held and before it is loaded again.
+  public func rawField(_ key: String) -> RawJSON? {
+    var key = key
+    return key.withUTF8 { k in spans.field(k, in: bytes, repeats: repeats) }.flatMap {
+      raw($0, RepeatDepth.nested)
+    }
+  }
+
+  /// The body's `msg_id`, when present (it may be `null`), as `rawField` gives a field.
+  public var rawMsgID: RawJSON? { raw(spans.msgID, RepeatDepth.nested) }
+
+  @inline(__always) func raw(_ span: Span, _ depths: UInt8) -> RawJSON? {
+    guard span.lo >= 0 else { return nil }
+    return RawJSON(
+      UnsafeRawBufferPointer(start: storage + span.lo, count: span.hi &- span.lo),
+      mayRepeatKeys: repeats & depths != 0)
+  }
+
   /// The body's field `key` (its last occurrence).
   public func field(_ key: String) -> RawValue? {
     var key = key
