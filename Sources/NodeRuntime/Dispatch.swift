@@ -110,9 +110,9 @@ extension Node {
       }
     }
     let type = message.type
-    guard let h = handlers[type] else { return nil }
-    lastHandler = LastHandler(type: type, handler: h)
-    return h
+    guard let entry = handlers[type] else { return nil }
+    lastHandler = entry
+    return entry.handler
   }
 
   /// Keeps `message` in the envelope log: its names read from its bytes, when it has them.

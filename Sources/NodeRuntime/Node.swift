@@ -36,9 +36,11 @@ public final class Node {
   /// used anyway). Nil, the default, costs one comparison per message.
   public var sendFilter: ((Node, Outgoing) -> Bool)?
 
-  var handlers: [String: Handler] = [:]
+  /// The handlers by type, each in a box: a closure stored in a dictionary is called through
+  /// two reabstraction thunks, a box's closure directly.
+  var handlers: [String: HandlerEntry] = [:]
   /// The handler the last request went to (see `handler(for:)`).
-  var lastHandler: LastHandler?
+  var lastHandler: HandlerEntry?
   var initHooks: [(Node) throws -> Void] = []
   /// The envelopes kept, once `keepEnvelopes(_:)` was called.
   var envelopeLog: EnvelopeLog?
@@ -131,7 +133,7 @@ public final class Node {
   /// engine's own: use `onInit(_:)` to act on it.
   public func handle(_ type: String, _ handler: @escaping Handler) {
     precondition(type != "init", "init is handled by the engine; use onInit")
-    handlers[type] = handler
+    handlers[type] = HandlerEntry(type: type, handler: handler)
     lastHandler = nil
   }
 
@@ -213,9 +215,9 @@ public struct Outgoing {
   public let msgID: Int
 }
 
-/// The handler the last request went to, with its type, and that type's key to compare with a
-/// message's bytes (nil when it has none: then the type is compared as a string).
-final class LastHandler {
+/// A handler with its type, and that type's key to compare with a message's bytes (nil when
+/// it has none: then the type is compared as a string).
+final class HandlerEntry {
   let type: String
   let key: NameKey?
   let handler: Handler
