@@ -121,8 +121,8 @@ extension Node {
     guard case .raw(let m) = message.storage else {
       return log.record(ms, .received, message.src, message.dest, message.type)
     }
-    log.record(ms, .received, m.srcKey, m.destKey, m.typeKey) {
-      (m.srcText, m.destText, m.typeText)
+    if !log.record(ms, .received, m.srcKey, m.destKey, m.typeKey) {
+      log.nameLast(m.srcText, m.destText, m.typeText)
     }
   }
 

@@ -54,22 +54,28 @@ final class EnvelopeLog {
 
   deinit { slots.deallocate() }
 
-  /// Records an envelope by its names' keys; nil for any of them: the strings `texts` gives.
+  /// Records an envelope by its names' keys. False when one of them is nil: then the entry
+  /// waits for its names as strings, `nameLast`.
   @inline(__always)
   func record(
     _ ms: Int64, _ direction: EnvelopeEntry.Direction, _ src: NameKey?, _ dest: NameKey?,
-    _ type: NameKey?, texts: () -> (String, String, String)
-  ) {
+    _ type: NameKey?
+  ) -> Bool {
     let k = next
     next = k + 1 == capacity ? 0 : k + 1
     if count < capacity { count += 1 }
     if slots[k].names == nil { overflow[k] = nil }
-    if let src, let dest, let type {
-      slots[k] = Slot(unixMilliseconds: ms, direction: direction, names: (src, dest, type))
-    } else {
+    guard let src, let dest, let type else {
       slots[k] = Slot(unixMilliseconds: ms, direction: direction, names: nil)
-      overflow[k] = texts()
+      return false
     }
+    slots[k] = Slot(unixMilliseconds: ms, direction: direction, names: (src, dest, type))
+    return true
+  }
+
+  /// Gives the entry recorded last, whose names had no keys, its names.
+  func nameLast(_ src: String, _ dest: String, _ type: String) {
+    overflow[(next - 1 + capacity) % capacity] = (src, dest, type)
   }
 
   /// Records an envelope whose names are strings.
@@ -77,7 +83,9 @@ final class EnvelopeLog {
     _ ms: Int64, _ direction: EnvelopeEntry.Direction, _ src: String, _ dest: String,
     _ type: String
   ) {
-    record(ms, direction, NameKey(src), NameKey(dest), NameKey(type)) { (src, dest, type) }
+    if !record(ms, direction, NameKey(src), NameKey(dest), NameKey(type)) {
+      nameLast(src, dest, type)
+    }
   }
 
   /// The newest `n` entries (all when `n` exceeds the count), oldest first.

@@ -197,8 +197,8 @@ extension Node {
     case .name(let d): destKey = NameKey(d)
     case .sender(let m): destKey = m.srcKey
     }
-    log.record(now.unixMilliseconds, .sent, sentKeys.srcKey, destKey, sentKeys.typeKey) {
-      (src, dest.text, type)
+    if !log.record(now.unixMilliseconds, .sent, sentKeys.srcKey, destKey, sentKeys.typeKey) {
+      log.nameLast(src, dest.text, type)
     }
   }
 }
