@@ -44,6 +44,8 @@ public final class Node {
   var initHooks: [(Node) throws -> Void] = []
   /// The envelopes kept, once `keepEnvelopes(_:)` was called.
   var envelopeLog: EnvelopeLog?
+  /// The field `reply(to:_:passing:)` passed last, with its key.
+  var passedKey: (name: String, key: NameKey?) = ("", nil)
   /// The last sender and type noted as sent, with their keys (`note`).
   var sentKeys: (src: String, srcKey: NameKey?, type: String, typeKey: NameKey?) = (
     "", nil, "", nil

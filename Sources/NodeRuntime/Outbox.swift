@@ -20,7 +20,9 @@ extension Node {
     guard case .raw(let m) = request.storage else {
       return reply(to: request, type, [key: try request.value(key)])
     }
-    guard let value = m.rawField(key) else { throw request.missing(key) }
+    if key != passedKey.name { passedKey = (key, NameKey(key)) }
+    let found = passedKey.key.map { m.rawField(key, key: $0) } ?? m.rawField(key)
+    guard let value = found else { throw request.missing(key) }
     reply(raw: m, type) { w in w.field(key, value) }
   }
 

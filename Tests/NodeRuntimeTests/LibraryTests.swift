@@ -88,6 +88,35 @@ import Testing
       ])
   }
 
+  /// The field passed through is found by its name however the body is laid out: among other
+  /// fields, last, repeated (the last value counts), named like the envelope's own fields, or
+  /// with a name longer than the 16 bytes a key holds.
+  @Test func aPassedFieldIsFoundWhereverItIs() {
+    let h = Harness { node in
+      node.handle("echo") { node, msg in try node.reply(to: msg, "echo_ok", passing: "echo") }
+      node.handle("pass") { node, msg in
+        try node.reply(to: msg, "pass_ok", passing: try msg.string("which"))
+      }
+    }
+    h.initialize()
+    h.send(
+      request("echo", 2, #""a":1,"b":{"c":2},"echo":"last""#),
+      request("echo", 3, #""echo":1,"x":0,"echo":2"#),
+      request("echo", 4, #""ech":1,"echoo":2,"Echo":3"#),
+      request("pass", 5, #""which":"type""#),
+      request("pass", 6, #""which":"msg_id""#),
+      request("pass", 7, #""which":"a_field_name_of_twenty","a_field_name_of_twenty":[1]"#))
+    #expect(
+      h.take() == [
+        #"{"src": "n1", "dest": "c1", "body": {"type": "echo_ok", "echo": "last", "in_reply_to": 2, "msg_id": 1}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "echo_ok", "echo": 2, "in_reply_to": 3, "msg_id": 2}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "error", "code": 12, "text": "echo: missing field \"echo\"", "in_reply_to": 4, "msg_id": 3}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "pass_ok", "type": "pass", "in_reply_to": 5, "msg_id": 4}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "pass_ok", "msg_id": 6, "in_reply_to": 6, "msg_id": 5}}"#,
+        #"{"src": "n1", "dest": "c1", "body": {"type": "pass_ok", "a_field_name_of_twenty": [1], "in_reply_to": 7, "msg_id": 6}}"#,
+      ])
+  }
+
   @Test func aMissingOrMistypedFieldIsErrorTwelveNamingIt() {
     let h = Harness { node in
       node.handle("add") { node, msg in
