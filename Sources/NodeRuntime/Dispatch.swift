@@ -31,6 +31,8 @@ extension Node {
       return
     }
     if logger.enabled(.trace) { log(.trace, "recv", value.pythonText) }
+    envelopeLog?.record(
+      now.unixMilliseconds, .received, envelope.src, envelope.dest, envelope.type)
     received(Message(envelope, receivedAt: now), inReplyTo: envelope.inReplyTo)
   }
 
@@ -44,17 +46,18 @@ extension Node {
       incoming = RawMessage(capacity: view.whole.byteCount)
     }
     incoming.load(view)
+    if let envelopeLog { note(incoming, in: envelopeLog) }
     let message = Message(raw: incoming, receivedAt: now)
     if logger.enabled(.trace) { log(.trace, "recv", message.rawText ?? "") }
     received(message, inReplyTo: message.rawInReplyTo)
     return true
   }
 
-  /// Counts a valid message, shows it to the receive tap, then hands a reply (a body with a
-  /// non-null `in_reply_to`) to its call and a request to its handler.
+  /// Counts a valid message (kept in the envelope log by the caller), shows it to the receive
+  /// tap, then hands a reply (a body with a non-null `in_reply_to`) to its call and a request to
+  /// its handler.
   private func received(_ message: Message, inReplyTo: JSON?) {
     stats.received += 1
-    if let envelopeLog { note(message, in: envelopeLog) }
     if let receiveTap { receiveTap(self, message) }
     if let inReplyTo {
       deliverReply(message, inReplyTo: inReplyTo)
@@ -115,13 +118,9 @@ extension Node {
     return entry.handler
   }
 
-  /// Keeps `message` in the envelope log: its names read from its bytes, when it has them.
-  private func note(_ message: Message, in log: EnvelopeLog) {
-    let ms = now.unixMilliseconds
-    guard case .raw(let m) = message.storage else {
-      return log.record(ms, .received, message.src, message.dest, message.type)
-    }
-    if !log.record(ms, .received, m.srcKey, m.destKey, m.typeKey) {
+  /// Keeps a message read from its bytes in the envelope log: its names' keys, or strings.
+  private func note(_ m: RawMessage, in log: EnvelopeLog) {
+    if !log.record(now.unixMilliseconds, .received, m.srcKey, m.destKey, m.typeKey) {
       log.nameLast(m.srcText, m.destText, m.typeText)
     }
   }

@@ -46,14 +46,14 @@ public final class Node {
   var envelopeLog: EnvelopeLog?
   /// The field `reply(to:_:passing:)` passed last, with its key.
   var passedKey: (name: String, key: NameKey?) = ("", nil)
-  /// The last sender and type noted as sent, with their keys (`note`).
-  var sentKeys: (src: String, srcKey: NameKey?, type: String, typeKey: NameKey?) = (
-    "", nil, "", nil
-  )
+  /// The last type noted as sent in the envelope log, with its key.
+  var sentType: (name: String, key: NameKey?) = ("", nil)
   var parser: StreamParser
   let output = LineBuffer()
   /// The start of the lines written last, for their sender (this node, once it has an id).
   var lineHead = LineHead(src: "")
+  /// The key of the line head's sender, for the envelope log.
+  var lineHeadKey: NameKey?
   /// The copy of the message being handled on the fast path; reused while nothing keeps it.
   var incoming = RawMessage()
   var nextMsgID = 0

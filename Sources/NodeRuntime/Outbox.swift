@@ -164,7 +164,7 @@ extension Node {
       return log(
         .warn, "not sent:", "no node id yet, dest=\(dest.text) type=\(type) msg_id=\(id)")
     }
-    if lineHead.src != src { lineHead = LineHead(src: src) }
+    if lineHead.src != src { (lineHead, lineHeadKey) = (LineHead(src: src), NameKey(src)) }
     let head = lineHead
     let start = output.count
     output.appendLine { w in
@@ -175,7 +175,7 @@ extension Node {
       body(&w)
     }
     stats.sent += 1
-    if let envelopeLog { note(src, dest, type, in: envelopeLog) }
+    if let envelopeLog { note(dest, type, in: envelopeLog) }
     if logger.enabled(.trace) {
       log(.trace, "sent", output.lineText(from: start))
     }
@@ -183,24 +183,18 @@ extension Node {
 }
 
 extension Node {
-  /// Keeps a message sent in the envelope log: the keys of this node's id and of the last type
-  /// sent are kept, and a request's sender's is read from its bytes.
-  private func note(_ src: String, _ dest: Recipient, _ type: String, in log: EnvelopeLog) {
-    if src != sentKeys.src {
-      sentKeys.src = src
-      sentKeys.srcKey = NameKey(src)
-    }
-    if type != sentKeys.type {
-      sentKeys.type = type
-      sentKeys.typeKey = NameKey(type)
-    }
+  /// Keeps the line just written in the envelope log: the keys of its sender (kept with the
+  /// line head) and of the last type sent are kept, and a request's sender's is read from its
+  /// bytes.
+  private func note(_ dest: Recipient, _ type: String, in log: EnvelopeLog) {
+    if type != sentType.name { sentType = (type, NameKey(type)) }
     let destKey: NameKey?
     switch dest {
     case .name(let d): destKey = NameKey(d)
     case .sender(let m): destKey = m.srcKey
     }
-    if !log.record(now.unixMilliseconds, .sent, sentKeys.srcKey, destKey, sentKeys.typeKey) {
-      log.nameLast(src, dest.text, type)
+    if !log.record(now.unixMilliseconds, .sent, lineHeadKey, destKey, sentType.key) {
+      log.nameLast(lineHead.src, dest.text, type)
     }
   }
 }
