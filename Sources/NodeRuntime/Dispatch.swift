@@ -31,8 +31,10 @@ extension Node {
       return
     }
     if logger.enabled(.trace) { log(.trace, "recv", value.pythonText) }
-    envelopeLog?.record(
-      now.unixMilliseconds, .received, envelope.src, envelope.dest, envelope.type)
+    if envelopeLog.isKeeping {
+      envelopeLog.record(
+        now.unixMilliseconds, .received, envelope.src, envelope.dest, envelope.type)
+    }
     received(Message(envelope, receivedAt: now), inReplyTo: envelope.inReplyTo)
   }
 
@@ -46,7 +48,7 @@ extension Node {
       incoming = RawMessage(capacity: view.whole.byteCount)
     }
     incoming.load(view)
-    if let envelopeLog { note(incoming, in: envelopeLog) }
+    if envelopeLog.isKeeping { note(incoming, in: envelopeLog) }
     let message = Message(raw: incoming, receivedAt: now)
     if logger.enabled(.trace) { log(.trace, "recv", message.rawText ?? "") }
     received(message, inReplyTo: message.rawInReplyTo)

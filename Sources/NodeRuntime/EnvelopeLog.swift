@@ -36,8 +36,9 @@ final class EnvelopeLog {
     var names: (src: NameKey, dest: NameKey, type: NameKey)?
   }
 
-  let capacity: Int
-  private let slots: UnsafeMutablePointer<Slot>
+  /// The entries kept; 0, the start: none (then nothing may be recorded).
+  private(set) var capacity = 0
+  private var slots = UnsafeMutablePointer<Slot>.allocate(capacity: 0)
   /// The names of the entries that have a name without a key, by slot.
   private var overflow: [Int: (src: String, dest: String, type: String)] = [:]
   /// The slot the next record goes to.
@@ -45,14 +46,20 @@ final class EnvelopeLog {
   /// The records kept, up to `capacity`.
   private(set) var count = 0
 
-  init(capacity: Int) {
-    precondition(capacity > 0, "the envelope log needs room for one entry")
-    self.capacity = capacity
+  deinit { slots.deallocate() }
+
+  /// Whether entries are kept: record only then.
+  @inline(__always) var isKeeping: Bool { capacity > 0 }
+
+  /// Keeps the newest `capacity` entries from now on, forgetting those kept so far.
+  func keep(_ capacity: Int) {
+    precondition(capacity >= 0, "the envelope log cannot keep fewer than no entries")
+    slots.deallocate()
     slots = .allocate(capacity: capacity)
     slots.initialize(repeating: Slot(), count: capacity)
+    self.capacity = capacity
+    (next, count, overflow) = (0, 0, [:])
   }
-
-  deinit { slots.deallocate() }
 
   /// Records an envelope by its names' keys. False when one of them is nil: then the entry
   /// waits for its names as strings, `nameLast`.

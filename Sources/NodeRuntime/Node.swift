@@ -43,7 +43,7 @@ public final class Node {
   var lastHandler: HandlerEntry?
   var initHooks: [(Node) throws -> Void] = []
   /// The envelopes kept, once `keepEnvelopes(_:)` was called.
-  var envelopeLog: EnvelopeLog?
+  let envelopeLog = EnvelopeLog()
   /// The field `reply(to:_:passing:)` passed last, with its key.
   var passedKey: (name: String, key: NameKey?) = ("", nil)
   /// The last type noted as sent in the envelope log, with its key.
@@ -153,12 +153,12 @@ public final class Node {
   /// Keeps the newest `capacity` envelopes read and written from now on, for
   /// `envelopes(last:)` (the track's `get_log`); each costs no string until it is read.
   public func keepEnvelopes(_ capacity: Int) {
-    envelopeLog = EnvelopeLog(capacity: capacity)
+    envelopeLog.keep(capacity)
   }
 
   /// The newest `n` envelopes kept (all of them when `n` is larger), oldest first; none unless
   /// `keepEnvelopes(_:)` was called.
-  public func envelopes(last n: Int) -> [EnvelopeEntry] { envelopeLog?.suffix(n) ?? [] }
+  public func envelopes(last n: Int) -> [EnvelopeEntry] { envelopeLog.suffix(n) }
 
   /// Logs `event` (`rpc retry`, `chaos on`, `malformed input:`, ...) and its `fields` at
   /// `level`, as `<time> LEVEL event fields`. At info and less verbose levels, each event (named

@@ -175,7 +175,7 @@ extension Node {
       body(&w)
     }
     stats.sent += 1
-    if let envelopeLog { note(dest, type, in: envelopeLog) }
+    if envelopeLog.isKeeping { note(dest, type, in: envelopeLog) }
     if logger.enabled(.trace) {
       log(.trace, "sent", output.lineText(from: start))
     }
