@@ -54,8 +54,8 @@ public final class MessengerTrack {
   }
 
   /// Registers every handler on `node`, has it keep the envelopes `get_log` reports, and
-  /// installs the tap where each message received starts the bench clock (chaos mode installs
-  /// its send filter while it is on).
+  /// installs the tap where the first message received starts the bench clock (chaos mode
+  /// installs its send filter while it is on).
   public func install(on node: Node) {
     Echo.register(on: node)
     forwarding.register(on: node)
