@@ -47,9 +47,11 @@ extension Node {
     if !isKnownUniquelyReferenced(&incoming) || !incoming.isModest {
       incoming = RawMessage(capacity: view.whole.byteCount)
     }
-    incoming.load(view)
-    if envelopeLog.isKeeping { note(incoming, in: envelopeLog) }
-    let message = Message(raw: incoming, receivedAt: now)
+    // One reference for the rest: each use of the property would retain it again.
+    let m = incoming
+    m.load(view)
+    if envelopeLog.isKeeping { note(m, in: envelopeLog) }
+    let message = Message(raw: m, receivedAt: now)
     if logger.enabled(.trace) { log(.trace, "recv", message.rawText ?? "") }
     received(message, inReplyTo: message.rawInReplyTo)
     return true
