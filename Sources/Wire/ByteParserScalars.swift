@@ -26,7 +26,7 @@ extension ByteParser {
     var k = start
     let base = p.baseAddress!
     while k &+ 8 <= end {
-      let special = specialBytes(
+      let special = Self.specialBytes(
         UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
       if special == 0 {
         k &+= 8
@@ -46,7 +46,7 @@ extension ByteParser {
 
   /// The high bits of the bytes of `w` that are `"`, `\`, below 0x20 or above 0x7F, and maybe
   /// of bytes after the first such byte: the lowest bit set marks the first one.
-  @inline(__always) func specialBytes(_ w: UInt64) -> UInt64 {
+  @inline(__always) static func specialBytes(_ w: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let high: UInt64 = 0x8080_8080_8080_8080
     // A byte's high bit is set by subtracting only when the byte is below the subtrahend, or by a

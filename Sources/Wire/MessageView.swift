@@ -16,9 +16,8 @@ public struct MessageView {
   init(parsing parser: inout ByteParser) throws(ParseFailure) {
     let start = parser.i
     parser.repeats = 0
-    if let walked = parser.walkEnvelope() {
+    if parser.walkEnvelope(into: &spans) {
       bytes = UnsafeRawBufferPointer(rebasing: parser.p[start..<parser.i])
-      spans = walked.shifted(by: -start)
       repeats = parser.repeats
       return
     }
@@ -179,16 +178,8 @@ extension ByteParser {
 
   /// Which part of the envelope the unescaped key `lo..<hi` names.
   @inline(__always) func envelopePart(_ lo: Int, _ hi: Int, level: Int) -> EnvelopePart {
-    let k = p.baseAddress! + lo
-    switch (level, hi - lo) {
-    case (1, 3): return KnownStrings.same(k, "src") ? .src : .other
-    case (1, 4):
-      return KnownStrings.same(k, "dest") ? .dest : KnownStrings.same(k, "body") ? .body : .other
-    case (2, 4): return KnownStrings.same(k, "type") ? .type : .other
-    case (2, 6): return KnownStrings.same(k, "msg_id") ? .msgID : .other
-    case (2, 11): return KnownStrings.same(k, "in_reply_to") ? .inReplyTo : .other
-    default: return .other
-    }
+    Self.envelopePart(
+      p.baseAddress!.assumingMemoryBound(to: UInt8.self) + lo, hi - lo, level: level)
   }
 }
 
@@ -257,6 +248,13 @@ struct BodyFields {
   static let capacity = 4
   var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
   var count = -1
+
+  /// Notes field `j` (below `capacity`) as its packed word.
+  @inline(__always) mutating func set(_ j: Int, _ word: UInt64) {
+    withUnsafeMutableBytes(of: &words) {
+      $0.storeBytes(of: word, toByteOffset: j &* 8, as: UInt64.self)
+    }
+  }
 
   /// Where the value of the field `key` lies (an absent span when there is none), for the body
   /// whose `{` is at `body` in `bytes`; the fields must be known.

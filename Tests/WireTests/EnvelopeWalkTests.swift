@@ -61,7 +61,8 @@ struct EnvelopeWalkTests {
       text.append(0x0A)
       let verdict: String? = text.withUnsafeBytes { p in
         var fast = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: false)
-        guard let spans = fast.walkEnvelope() else { return nil }
+        var spans = EnvelopeSpans()
+        guard fast.walkEnvelope(into: &spans) else { return nil }
         walked += 1
         if k % 3 == 0 && k % 2 == 0 { compact += 1 }
         var slow = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: false)
@@ -115,7 +116,8 @@ struct EnvelopeWalkTests {
     for text in texts {
       let walked = Array((text + "\n").utf8).withUnsafeBytes { p in
         var parser = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: false)
-        return parser.walkEnvelope() != nil
+        var spans = EnvelopeSpans()
+        return parser.walkEnvelope(into: &spans)
       }
       #expect(walked, "\(text)")
     }
