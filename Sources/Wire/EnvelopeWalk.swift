@@ -18,6 +18,8 @@ extension ByteParser {
     let origin = i
     let base = p.baseAddress!.assumingMemoryBound(to: UInt8.self) + origin
     let end = self.end &- origin
+    // How far 16-byte loads may reach: the whole buffer, past `end`.
+    let readable = p.count &- origin
     guard maxDepth >= 2, 0 < end, base[0] == UInt8(ascii: "{") else { return false }
     // The signatures of the keys of the object being walked (the envelope, then the body): two
     // keys that share one (equal keys always do) are left to `skipEnvelopeObject`.
@@ -32,7 +34,7 @@ extension ByteParser {
       // A key: plain ASCII up to its closing quote, not seen before in this object.
       guard k < end, base[k] == UInt8(ascii: "\"") else { return false }
       let keyStart = k &+ 1
-      let stop = Self.plainStop(base, keyStart, end)
+      let stop = Self.plainStop(base, keyStart, end, readable)
       guard stop < end, base[stop] == UInt8(ascii: "\"") else { return false }
       let signature = Self.signature(stop &- keyStart, base[keyStart], base[stop &- 1])
       guard keys & signature == 0 else { return false }
@@ -56,16 +58,17 @@ extension ByteParser {
         continue
       }
       if b == UInt8(ascii: "\"") {
-        let stop = Self.plainStop(base, k &+ 1, end)
+        let stop = Self.plainStop(base, k &+ 1, end, readable)
         if stop < end && base[stop] == UInt8(ascii: "\"") {
           k = stop &+ 1
         } else {
           guard let after = delegate(from: k, origin, depth: level) else { return false }
           k = after
         }
-      } else if let after = Self.shortInteger(base, k, end) {
+      } else if let after = Self.shortInteger(base, k, end, readable) {
         k = after
-      } else if b == UInt8(ascii: "{"), level < maxDepth, let after = Self.flatObject(base, k, end)
+      } else if b == UInt8(ascii: "{"), level < maxDepth,
+        let after = Self.flatObject(base, k, end, readable)
       {
         k = after
       } else {
@@ -116,7 +119,7 @@ extension ByteParser {
   /// whose signatures differ, each value a plain ASCII string, a short integer, `true`, `false`
   /// or `null`. Nil for anything else (then `skipValue` checks it from the start). Its keys
   /// cannot repeat, so it sets no `repeats` bit.
-  static func flatObject(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int? {
+  static func flatObject(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int, _ readable: Int) -> Int? {
     var k = whitespace(p, k &+ 1, end)
     guard k < end else { return nil }
     if p[k] == UInt8(ascii: "}") { return k &+ 1 }
@@ -125,7 +128,7 @@ extension ByteParser {
       // The key as `walkEnvelope` reads one, spelled out again: a helper shared by both cost
       // about 330 instructions an echo (callgrind), the compiler keeping less in registers.
       guard k < end, p[k] == UInt8(ascii: "\"") else { return nil }
-      let stop = plainStop(p, k &+ 1, end)
+      let stop = plainStop(p, k &+ 1, end, readable)
       guard stop < end, p[stop] == UInt8(ascii: "\"") else { return nil }
       let signature = signature(stop &- k &- 1, p[k &+ 1], p[stop &- 1])
       guard keys & signature == 0 else { return nil }
@@ -136,7 +139,7 @@ extension ByteParser {
       guard k < end else { return nil }
       switch p[k] {
       case UInt8(ascii: "\""):
-        let stop = plainStop(p, k &+ 1, end)
+        let stop = plainStop(p, k &+ 1, end, readable)
         guard stop < end, p[stop] == UInt8(ascii: "\"") else { return nil }
         k = stop &+ 1
       case UInt8(ascii: "t"):
@@ -155,7 +158,7 @@ extension ByteParser {
         }
         k &+= 4
       default:
-        guard let after = shortInteger(p, k, end) else { return nil }
+        guard let after = shortInteger(p, k, end, readable) else { return nil }
         k = after
       }
       k = whitespace(p, k, end)
@@ -198,15 +201,19 @@ extension ByteParser {
   }
 
   /// Where the plain ASCII run of a string's content from `k` stops: at the first `"`, `\`,
-  /// control or non-ASCII byte, or at `end`. The string is closed there when that byte is `"`.
-  @inline(__always) static func plainStop(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
+  /// control or non-ASCII byte, or at `end` or past it when there is none before `end`. The
+  /// string is closed there when it is before `end` and that byte is `"`. Bytes up to
+  /// `readable` may be read. (`@inline(always)`: the optimizer takes `@inline(__always)` as a
+  /// hint, and called it instead, about 120 instructions an echo.)
+  @inline(always) static func plainStop(
+    _ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int, _ readable: Int
+  ) -> Int {
     var k = k
-    let raw = UnsafeRawPointer(p)
-    while k &+ 8 <= end {
-      let special = specialBytes(
-        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
-      if special != 0 { return k &+ special.trailingZeroBitCount &>> 3 }
-      k &+= 8
+    while k &+ 16 <= readable {
+      let j = Bytes16.firstSpecial(p + k)
+      if j < 16 { return k &+ j }
+      k &+= 16
+      if k >= end { return k }
     }
     while k < end {
       let b = p[k]
@@ -231,13 +238,19 @@ extension ByteParser {
 
   /// Just after the integer at `k` when it is a short one that `skipNumber` takes at once (up to
   /// 18 digits, no leading zero, a byte after it that ends it); nil for anything else.
-  @inline(__always) static func shortInteger(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int)
-    -> Int?
-  {
+  @inline(always) static func shortInteger(
+    _ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int, _ readable: Int
+  ) -> Int? {
     var j = k
     if j < end && p[j] == UInt8(ascii: "-") { j &+= 1 }
     let digits = j
-    while j < end && p[j] &- UInt8(ascii: "0") < 10 { j &+= 1 }
+    // Up to 16 digits in one step (past `end` too: then `j < end` below fails, as it should);
+    // byte by byte near the end of the buffer.
+    if j &+ 16 <= readable {
+      j &+= Bytes16.firstNonDigit(p + j)
+    } else {
+      while j < end && p[j] &- UInt8(ascii: "0") < 10 { j &+= 1 }
+    }
     let n = j &- digits
     guard n > 0, n <= 18, n == 1 || p[digits] != UInt8(ascii: "0"), j < end else { return nil }
     let b = p[j]
