@@ -26,6 +26,15 @@ extension StreamParser {
         if i == end { return end }
         valueStartsLine = !lineHasContent
         lineHasContent = true
+        // The first value of a line is walked before its line's end is known: one the walk
+        // takes holds no newline, so the line ends at the first newline after it, just after it
+        // as a rule. That spares a search over the line (about 100 instructions an echo).
+        if lineEnd < i, let views, let e = offerWalked(p, from: i, to: end, views, emit) {
+          lineEnd = Newlines.first(p, from: e, to: end)
+          if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
+          i = e
+          continue
+        }
         if lineEnd < i {
           lineEnd = Newlines.first(p, from: i, to: end)
           // Known to hold one newline, at its end: the line cursor need not count it again.
@@ -147,14 +156,39 @@ extension StreamParser {
     } catch {
       return nil
     }
-    if !views(view) {
-      var tree = ByteParser(p, from: s, to: parser.i, maxDepth: maxDepth, atEOF: true)
-      do throws(ParseFailure) {
-        emit(.value(try tree.parseValue()))
-      } catch {
-        preconditionFailure("a validated value failed to parse: \(error)")
-      }
-    }
+    deliver(view, p, from: s, to: parser.i, views, emit)
     return parser.i
+  }
+
+  /// `offer` with the envelope walk alone, at most to `end`: returns where the value ends, or
+  /// nil (having emitted nothing) when the walk does not take it. A value it takes lies whole
+  /// in its line, however far `end` is.
+  mutating func offerWalked(
+    _ p: UnsafeRawBufferPointer, from s: Int, to end: Int,
+    _ views: (MessageView) -> Bool, _ emit: (ParseEvent) -> Void
+  ) -> Int? {
+    let limit = end - s > maxValueBytes ? s + maxValueBytes : end
+    var parser = ByteParser(p, from: s, to: limit, maxDepth: maxDepth, atEOF: false)
+    swap(&parser.keyStarts, &keyScratch)
+    defer { swap(&parser.keyStarts, &keyScratch) }
+    var view = MessageView()
+    guard view.walk(&parser) else { return nil }
+    deliver(view, p, from: s, to: parser.i, views, emit)
+    return parser.i
+  }
+
+  /// Offers the valid value `view` (`p[s..<e]`) to `views`; parses and emits it if `views` does
+  /// not take it.
+  @inline(__always) func deliver(
+    _ view: MessageView, _ p: UnsafeRawBufferPointer, from s: Int, to e: Int,
+    _ views: (MessageView) -> Bool, _ emit: (ParseEvent) -> Void
+  ) {
+    if views(view) { return }
+    var tree = ByteParser(p, from: s, to: e, maxDepth: maxDepth, atEOF: true)
+    do throws(ParseFailure) {
+      emit(.value(try tree.parseValue()))
+    } catch {
+      preconditionFailure("a validated value failed to parse: \(error)")
+    }
   }
 }
