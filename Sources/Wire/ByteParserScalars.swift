@@ -240,8 +240,28 @@ extension ByteParser {
 
   /// Requires a digit at `i` (after `-`, `.`, `e` or its sign).
   func needDigit() throws(ParseFailure) {
-    guard i < end else { throw .incomplete }
-    guard isDigit(i) else { throw .syntax(i, "invalid number") }
+    try needDigit(at: i)
+  }
+
+  /// Requires a digit at `k`.
+  @inline(__always) func needDigit(at k: Int) throws(ParseFailure) {
+    guard k < end else { throw .incomplete }
+    guard p[k] &- UInt8(ascii: "0") < 10 else { throw .syntax(k, "invalid number") }
+  }
+
+  /// The first index at or after `k` that is not an ASCII digit (or `end`), 16 bytes a step
+  /// while the buffer allows.
+  @inline(__always) func digitsEnd(_ k: Int) -> Int {
+    let base = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var k = k
+    while k &+ 16 <= p.count {
+      let j = Bytes16.firstNonDigit(base + k)
+      if j < 16 { return min(k &+ j, end) }
+      k &+= 16
+      if k >= end { return end }
+    }
+    while k < end && base[k] &- UInt8(ascii: "0") < 10 { k &+= 1 }
+    return k
   }
 
   /// Parses a number: `.int` if it is an integer that fits, `.bigInt` if it does not, `.double`
