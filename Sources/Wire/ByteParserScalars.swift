@@ -150,7 +150,7 @@ extension ByteParser {
     {
       return v
     }
-    return try hex4Slowly(from)
+    return try Self.hex4Slowly(p, from, end)
   }
 
   /// The value of the four hex digits in the bytes of `w` (the first lowest), or nil when one
@@ -172,8 +172,11 @@ extension ByteParser {
     return t & 0xFF | (t &>> 16 & 0xFF) &<< 8
   }
 
-  /// `hex4` byte by byte, which says where the problem is.
-  func hex4Slowly(_ from: Int) throws(ParseFailure) -> UInt32 {
+  /// `hex4` byte by byte over `p[..<end]`, which says where the problem is. (Static: a method
+  /// called from a mutating one had the parser copied first.)
+  static func hex4Slowly(_ p: UnsafeRawBufferPointer, _ from: Int, _ end: Int) throws(ParseFailure)
+    -> UInt32
+  {
     var v: UInt32 = 0
     for k in from..<from + 4 {
       guard k < end else { throw .incomplete }

@@ -90,26 +90,35 @@ extension ByteParser {
     return try skipStringRest(from: start)
   }
 
-  /// Finishes a string from `i`, where the plain ASCII prefix that began at `start` ends.
+  /// Finishes a string from `i`, where the plain ASCII prefix that began at `start` ends. The
+  /// index lives in a local.
   mutating func skipStringRest(from start: Int) throws(ParseFailure) -> Bool {
+    let base = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
     var ascii = true
     var escaped = false
-    while i < end {
-      let b = p[i]
+    var k = i
+    while k < end {
+      let b = base[k]
       if b == UInt8(ascii: "\"") {
-        if !ascii { try validateUTF8(start, i) }
-        i += 1
+        if !ascii { try validateUTF8(start, k) }
+        i = k &+ 1
         return escaped
       }
-      if b < 0x20 { throw .syntax(i, "unescaped control character in string") }
       if b == UInt8(ascii: "\\") {
         escaped = true
+        i = k
         try skipEscape()
-        continue
+        k = i
+      } else if b < 0x20 {
+        throw .syntax(k, "unescaped control character in string")
+      } else if b >= 0x80 {
+        ascii = false  // checked as UTF-8 once the string ends
+        k &+= 1
+      } else {
+        k &+= 1
       }
-      if b >= 0x80 { ascii = false }
-      i += 1
     }
+    i = k
     throw .incomplete
   }
 
