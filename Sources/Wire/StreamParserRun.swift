@@ -30,7 +30,7 @@ extension StreamParser {
         // takes holds no newline, so the line ends at the first newline after it, just after it
         // as a rule. That spares a search over the line (about 100 instructions an echo).
         if lineEnd < i, let views, let e = offerWalked(p, from: i, to: end, views, emit) {
-          lineEnd = Newlines.first(p, from: e, to: end)
+          lineEnd = e < end && p[e] == 0x0A ? e : Newlines.first(p, from: e, to: end)
           if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
           i = e
           continue
