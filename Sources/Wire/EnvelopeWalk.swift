@@ -41,8 +41,12 @@ extension ByteParser {
       let signature = Self.signature(stop &- keyStart, base[keyStart], base[stop &- 1])
       guard keys & signature == 0 else { return false }
       keys |= signature
-      k = Self.whitespace(base, stop &+ 1, end)
-      guard k < end, base[k] == UInt8(ascii: ":") else { return false }
+      // Compact JSON has the colon right after the key: one test says so.
+      k = stop &+ 1
+      if k >= end || base[k] != UInt8(ascii: ":") {
+        k = Self.whitespace(base, k, end)
+        guard k < end, base[k] == UInt8(ascii: ":") else { return false }
+      }
       k = Self.whitespace(base, k &+ 1, end)
       guard k < end else { return false }
       let part = Self.envelopePart(base + keyStart, stop &- keyStart, level: level)
@@ -135,8 +139,11 @@ extension ByteParser {
       let signature = signature(stop &- k &- 1, p[k &+ 1], p[stop &- 1])
       guard keys & signature == 0 else { return nil }
       keys |= signature
-      k = whitespace(p, stop &+ 1, end)
-      guard k < end, p[k] == UInt8(ascii: ":") else { return nil }
+      k = stop &+ 1
+      if k >= end || p[k] != UInt8(ascii: ":") {
+        k = whitespace(p, k, end)
+        guard k < end, p[k] == UInt8(ascii: ":") else { return nil }
+      }
       k = whitespace(p, k &+ 1, end)
       guard k < end else { return nil }
       switch p[k] {
