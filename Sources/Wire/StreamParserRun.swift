@@ -14,38 +14,42 @@ extension StreamParser {
       // Between values, the mode is tested without a copy: the switch below binds the scanner,
       // which copies the whole mode first (about 90 instructions a message, callgrind).
       if case .between = mode {
+        // Value after value while the mode stays `.between` (`parseInPlace` may change it).
         while i < end {
           let b = p[i]
           if b == 0x0A {
             lineHasContent = false
           } else if b != 0x20 && b != 0x09 && b != 0x0D {
+            valueStartsLine = !lineHasContent
+            lineHasContent = true
+            // The first value of a line is walked before its line's end is known: one the walk
+            // takes holds no newline, so the line ends at the first newline after it, just
+            // after it as a rule. That spares a search over the line (about 100 instructions
+            // an echo).
+            if lineEnd < i, let views, let e = offerWalked(p, from: i, to: end, views, emit) {
+              lineEnd = e < end && p[e] == 0x0A ? e : Newlines.first(p, from: e, to: end)
+              if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
+              i = e
+              continue
+            }
+            if lineEnd < i {
+              lineEnd = Newlines.first(p, from: i, to: end)
+              // Known to hold one newline, at its end: the line cursor need not count it again.
+              if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
+            }
+            // A message whole in its line is offered as a view first, with no tree; anything
+            // else (malformed, cut, longer than its line) goes the usual way, by the resync
+            // rules.
+            if let views,
+              let e = offer(p, from: i, to: min(lineEnd, end), atEOF: false, views, emit)
+            {
+              i = e
+              continue
+            }
+            i = parseInPlace(p, from: i, lineEnd: lineEnd, base: base, emit)
             break
           }
           i += 1
-        }
-        if i == end { return end }
-        valueStartsLine = !lineHasContent
-        lineHasContent = true
-        // The first value of a line is walked before its line's end is known: one the walk
-        // takes holds no newline, so the line ends at the first newline after it, just after it
-        // as a rule. That spares a search over the line (about 100 instructions an echo).
-        if lineEnd < i, let views, let e = offerWalked(p, from: i, to: end, views, emit) {
-          lineEnd = e < end && p[e] == 0x0A ? e : Newlines.first(p, from: e, to: end)
-          if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
-          i = e
-          continue
-        }
-        if lineEnd < i {
-          lineEnd = Newlines.first(p, from: i, to: end)
-          // Known to hold one newline, at its end: the line cursor need not count it again.
-          if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
-        }
-        // A message whole in its line is offered as a view first, with no tree; anything else
-        // (malformed, cut, longer than its line) goes the usual way, by the resync rules.
-        if let views, let e = offer(p, from: i, to: min(lineEnd, end), atEOF: false, views, emit) {
-          i = e
-        } else {
-          i = parseInPlace(p, from: i, lineEnd: lineEnd, base: base, emit)
         }
         continue
       }
