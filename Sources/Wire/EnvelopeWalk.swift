@@ -28,7 +28,8 @@ extension ByteParser {
     var keys: UInt64 = 0
     var level = 1
     var envelopeKeys: UInt64 = 0
-    // How many of the body's fields are noted in `spans.bodyFields`; -1: not all.
+    // How many of the body's fields are noted in `spans.bodyFields` while in the body; -1: not
+    // all, or not in the body.
     var fieldCount = -1
     var k = Self.whitespace(base, 1, end)
     guard k < end, base[k] == UInt8(ascii: "\"") else { return false }
@@ -81,7 +82,7 @@ extension ByteParser {
         guard let after = delegate(from: k, origin, depth: level) else { return false }
         k = after
       }
-      if part == .other && level == 2 && fieldCount >= 0 {
+      if part == .other && fieldCount >= 0 {
         // The body's other fields (`type`, `msg_id` and `in_reply_to` have spans of their own).
         let body = spans.body.lo
         if fieldCount < BodyFields.capacity && k &- body <= 0xFFFF {
@@ -111,10 +112,11 @@ extension ByteParser {
         guard c == UInt8(ascii: "}") else { return false }
         if level == 1 {
           i = origin &+ k
-          spans.bodyFields.count = fieldCount
           return true
         }
         spans.body.hi = k
+        spans.bodyFields.count = fieldCount
+        fieldCount = -1
         keys = envelopeKeys
         level = 1
       }
