@@ -144,13 +144,40 @@ extension ByteParser {
 
   /// The value of the four hex digits at `from`.
   @inline(__always) func hex4(_ from: Int) throws(ParseFailure) -> UInt32 {
+    try Self.hex4(p, from, end)
+  }
+
+  /// The value of the four hex digits at `p[from]`, before `end`.
+  @inline(__always) static func hex4(_ p: UnsafeRawBufferPointer, _ from: Int, _ end: Int)
+    throws(ParseFailure) -> UInt32
+  {
     if from &+ 4 <= end,
-      let v = Self.hexWord(
+      let v = hexWord(
         UnsafeRawPointer(p.baseAddress! + from).loadUnaligned(as: UInt32.self).littleEndian)
     {
       return v
     }
-    return try Self.hex4Slowly(p, from, end)
+    return try hex4Slowly(p, from, end)
+  }
+
+  /// Checks the `\uXXXX` escape at `p[k]` (and its low half, for a high surrogate) as
+  /// `unicodeEscape` does, making no scalar; returns the index after it. (Static, its index in
+  /// a local: skipping a string no longer goes through the parser's memory at each escape.)
+  static func skipUnicodeEscape(_ p: UnsafeRawBufferPointer, _ k: Int, _ end: Int)
+    throws(ParseFailure) -> Int
+  {
+    let hi = try hex4(p, k &+ 2, end)
+    if hi & 0xFC00 == 0xDC00 { throw .syntax(k, "lone surrogate") }
+    if hi & 0xFC00 != 0xD800 { return k &+ 6 }
+    let j = k &+ 6
+    guard j < end else { throw .incomplete }
+    guard p[j] == UInt8(ascii: "\\") && (j + 1 == end || p[j + 1] == UInt8(ascii: "u")) else {
+      throw .syntax(k, "lone surrogate")
+    }
+    guard j + 1 < end else { throw .incomplete }
+    let lo = try hex4(p, j &+ 2, end)
+    guard lo & 0xFC00 == 0xDC00 else { throw .syntax(k, "lone surrogate") }
+    return j &+ 6
   }
 
   /// The value of the four hex digits in the bytes of `w` (the first lowest), or nil when one

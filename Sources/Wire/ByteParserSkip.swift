@@ -106,9 +106,7 @@ extension ByteParser {
       }
       if b == UInt8(ascii: "\\") {
         escaped = true
-        i = k
-        try skipEscape()
-        k = i
+        k = try skipEscape(at: k)
       } else if b < 0x20 {
         throw .syntax(k, "unescaped control character in string")
       } else if b >= 0x80 {
@@ -122,16 +120,16 @@ extension ByteParser {
     throw .incomplete
   }
 
-  /// Checks the escape at `i` (a backslash) and moves past it.
-  @inline(__always) mutating func skipEscape() throws(ParseFailure) {
-    guard i + 1 < end else { throw .incomplete }
-    switch p[i + 1] {
+  /// Checks the escape at `k` (a backslash); returns the index after it.
+  @inline(__always) func skipEscape(at k: Int) throws(ParseFailure) -> Int {
+    guard k &+ 1 < end else { throw .incomplete }
+    switch p[k &+ 1] {
     case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
       UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-      i += 2
+      return k &+ 2
     case UInt8(ascii: "u"):
-      _ = try unicodeEscape()
-    default: throw .syntax(i + 1, "invalid escape")
+      return try Self.skipUnicodeEscape(p, k, end)
+    default: throw .syntax(k &+ 1, "invalid escape")
     }
   }
 
