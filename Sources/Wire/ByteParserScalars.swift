@@ -26,7 +26,7 @@ extension ByteParser {
     var k = start
     let base = p.baseAddress!
     while k &+ 8 <= end {
-      let special = specialBytes(
+      let special = Self.specialBytes(
         UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
       if special == 0 {
         k &+= 8
@@ -46,7 +46,7 @@ extension ByteParser {
 
   /// The high bits of the bytes of `w` that are `"`, `\`, below 0x20 or above 0x7F, and maybe
   /// of bytes after the first such byte: the lowest bit set marks the first one.
-  @inline(__always) func specialBytes(_ w: UInt64) -> UInt64 {
+  @inline(__always) static func specialBytes(_ w: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let high: UInt64 = 0x8080_8080_8080_8080
     // A byte's high bit is set by subtracting only when the byte is below the subtrahend, or by a
@@ -142,7 +142,68 @@ extension ByteParser {
     return Unicode.Scalar(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))!
   }
 
-  func hex4(_ from: Int) throws(ParseFailure) -> UInt32 {
+  /// The value of the four hex digits at `from`.
+  @inline(__always) func hex4(_ from: Int) throws(ParseFailure) -> UInt32 {
+    try Self.hex4(p, from, end)
+  }
+
+  /// The value of the four hex digits at `p[from]`, before `end`.
+  @inline(__always) static func hex4(_ p: UnsafeRawBufferPointer, _ from: Int, _ end: Int)
+    throws(ParseFailure) -> UInt32
+  {
+    if from &+ 4 <= end,
+      let v = hexWord(
+        UnsafeRawPointer(p.baseAddress! + from).loadUnaligned(as: UInt32.self).littleEndian)
+    {
+      return v
+    }
+    return try hex4Slowly(p, from, end)
+  }
+
+  /// Checks the `\uXXXX` escape at `p[k]` (and its low half, for a high surrogate) as
+  /// `unicodeEscape` does, making no scalar; returns the index after it. (Static, its index in
+  /// a local: skipping a string no longer goes through the parser's memory at each escape.)
+  static func skipUnicodeEscape(_ p: UnsafeRawBufferPointer, _ k: Int, _ end: Int)
+    throws(ParseFailure) -> Int
+  {
+    let hi = try hex4(p, k &+ 2, end)
+    if hi & 0xFC00 == 0xDC00 { throw .syntax(k, "lone surrogate") }
+    if hi & 0xFC00 != 0xD800 { return k &+ 6 }
+    let j = k &+ 6
+    guard j < end else { throw .incomplete }
+    guard p[j] == UInt8(ascii: "\\") && (j + 1 == end || p[j + 1] == UInt8(ascii: "u")) else {
+      throw .syntax(k, "lone surrogate")
+    }
+    guard j + 1 < end else { throw .incomplete }
+    let lo = try hex4(p, j &+ 2, end)
+    guard lo & 0xFC00 == 0xDC00 else { throw .syntax(k, "lone surrogate") }
+    return j &+ 6
+  }
+
+  /// The value of the four hex digits in the bytes of `w` (the first lowest), or nil when one
+  /// is none; a word at a time, without a branch (a call with one per byte cost about 60
+  /// instructions).
+  @inline(__always) static func hexWord(_ w: UInt32) -> UInt32? {
+    let ones: UInt32 = 0x0101_0101
+    let high: UInt32 = 0x8080_8080
+    // For bytes below 0x80, adding 0x80 - c sets a byte's high bit when it is c or more, and
+    // carries into no other byte.
+    let lower = w | ones &* 0x20  // `A`-`F` as `a`-`f` (and no other byte as them)
+    let digit = (w &+ ones &* (0x80 - 0x30)) & ~(w &+ ones &* (0x80 - 0x3A))
+    let letter = (lower &+ ones &* (0x80 - 0x61)) & ~(lower &+ ones &* (0x80 - 0x67))
+    guard w & high == 0, (digit | letter) & high == high else { return nil }
+    // Each byte's value (a letter's low bits are 1-6, its bit 0x40 adds 9), then the four
+    // nibbles packed, the first highest.
+    let n = ((w & (ones &* 0x0F)) &+ (w &>> 6 & ones) &* 9).byteSwapped
+    let t = n | n &>> 4
+    return t & 0xFF | (t &>> 16 & 0xFF) &<< 8
+  }
+
+  /// `hex4` byte by byte over `p[..<end]`, which says where the problem is. (Static: a method
+  /// called from a mutating one had the parser copied first.)
+  static func hex4Slowly(_ p: UnsafeRawBufferPointer, _ from: Int, _ end: Int) throws(ParseFailure)
+    -> UInt32
+  {
     var v: UInt32 = 0
     for k in from..<from + 4 {
       guard k < end else { throw .incomplete }
@@ -157,6 +218,14 @@ extension ByteParser {
       v = v << 4 | UInt32(d)
     }
     return v
+  }
+
+  /// The value of the hex digit `b`, or 16 when it is none.
+  @inline(__always) static func hexValue(_ b: UInt8) -> UInt32 {
+    let digit = UInt32(b &- UInt8(ascii: "0"))
+    // `| 0x20` makes `A`-`F` into `a`-`f`, and nothing else into them.
+    let letter = UInt32((b | 0x20) &- UInt8(ascii: "a"))
+    return digit < 10 ? digit : letter < 6 ? letter &+ 10 : 16
   }
 
   mutating func appendScalar(_ s: Unicode.Scalar) {
@@ -201,8 +270,28 @@ extension ByteParser {
 
   /// Requires a digit at `i` (after `-`, `.`, `e` or its sign).
   func needDigit() throws(ParseFailure) {
-    guard i < end else { throw .incomplete }
-    guard isDigit(i) else { throw .syntax(i, "invalid number") }
+    try needDigit(at: i)
+  }
+
+  /// Requires a digit at `k`.
+  @inline(__always) func needDigit(at k: Int) throws(ParseFailure) {
+    guard k < end else { throw .incomplete }
+    guard p[k] &- UInt8(ascii: "0") < 10 else { throw .syntax(k, "invalid number") }
+  }
+
+  /// The first index at or after `k` that is not an ASCII digit (or `end`), 16 bytes a step
+  /// while the buffer allows.
+  @inline(__always) func digitsEnd(_ k: Int) -> Int {
+    let base = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var k = k
+    while k &+ 16 <= p.count {
+      let j = Bytes16.firstNonDigit(base + k)
+      if j < 16 { return min(k &+ j, end) }
+      k &+= 16
+      if k >= end { return end }
+    }
+    while k < end && base[k] &- UInt8(ascii: "0") < 10 { k &+= 1 }
+    return k
   }
 
   /// Parses a number: `.int` if it is an integer that fits, `.bigInt` if it does not, `.double`

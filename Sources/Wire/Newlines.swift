@@ -14,6 +14,14 @@ enum Newlines {
   @inline(__always) static func first(_ p: UnsafeRawBufferPointer, from: Int, to: Int) -> Int {
     guard from < to, let base = p.baseAddress else { return to }
     var i = from
+    // Sixteen bytes a step while none is a newline: a vector compare and one test (SSE2), a
+    // third of the word-at-a-time cost; the words below then find which byte it is.
+    let newlines = SIMD16<UInt8>(repeating: 0x0A)
+    while i &+ 16 <= to {
+      let v = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+      if any(v .== newlines) { break }
+      i &+= 16
+    }
     while i &+ 8 <= to {
       let m = mask(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
       if m != 0 { return i &+ m.trailingZeroBitCount / 8 }

@@ -59,9 +59,25 @@ struct EnvelopeWalkTests {
         }
       }
       text.append(0x0A)
+      // The walk reads 16 bytes at a time, past its end when the buffer goes on: bytes there
+      // (digits, quotes, letters) change nothing.
+      let tail = Array(#"0123456789"abc\"}, 99"0000000000000000000000"#.utf8)
+      let padded: (Bool, Int, [Int])? = (text + tail).withUnsafeBytes { p in
+        var parser = ByteParser(p, from: 0, to: text.count, maxDepth: 512, atEOF: false)
+        var s = EnvelopeSpans()
+        guard parser.walkEnvelope(into: &s) else { return nil }
+        return (true, parser.i, [s.src, s.dest, s.body, s.type, s.msgID, s.inReplyTo].map(\.lo))
+      }
       let verdict: String? = text.withUnsafeBytes { p in
         var fast = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: false)
-        guard let spans = fast.walkEnvelope() else { return nil }
+        var spans = EnvelopeSpans()
+        guard fast.walkEnvelope(into: &spans) else {
+          return padded == nil ? nil : "walked only with bytes after its end"
+        }
+        let parts = [spans.src, spans.dest, spans.body, spans.type, spans.msgID, spans.inReplyTo]
+        guard let padded, padded.1 == fast.i, padded.2 == parts.map(\.lo) else {
+          return "walked otherwise with bytes after its end"
+        }
         walked += 1
         if k % 3 == 0 && k % 2 == 0 { compact += 1 }
         var slow = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: false)
@@ -115,7 +131,8 @@ struct EnvelopeWalkTests {
     for text in texts {
       let walked = Array((text + "\n").utf8).withUnsafeBytes { p in
         var parser = ByteParser(p, from: 0, to: p.count, maxDepth: 512, atEOF: false)
-        return parser.walkEnvelope() != nil
+        var spans = EnvelopeSpans()
+        return parser.walkEnvelope(into: &spans)
       }
       #expect(walked, "\(text)")
     }

@@ -115,6 +115,41 @@ struct MessageViewTests {
     #expect(taken.taken.count > treeTexts.count / 2)
   }
 
+  /// Envelopes, the walk's daily bread, in every layout a line may have: plain, messy (with
+  /// newlines inside), two on a line, CRLF endings, mutated; views are walked before the end of
+  /// their line is known, and must come out as the plain stream's values, problems unchanged.
+  @Test func envelopesOfferedAsViewsReportWhatThePlainStreamReports() {
+    var random = RandomJSON(rng: SplitMix64(seed: 0x5717))
+    var junk = RandomJSON(rng: SplitMix64(seed: 0x5718))
+    var messy = MessyJSON(rng: SplitMix64(seed: 0x5719))
+    var rng = SplitMix64(seed: 0x571A)
+    let walk = EnvelopeWalkTests()
+    var bytes: [UInt8] = []
+    for k in 0..<600 {
+      let value = walk.envelope(&random, &rng)
+      var line = Array((k % 2 == 0 ? value.pythonText : messy.text(value, randomJunk: &junk)).utf8)
+      switch rng.next() % 8 {
+      case 0: line += Array(" \(walk.envelope(&random, &rng).pythonText)".utf8)
+      case 1: line += [0x0D]
+      case 2 where !line.isEmpty:
+        line[Int(rng.next() % UInt64(line.count))] = [0x7B, 0x22, 0x0A, 0xFF, 0x5D][Int(rng.next() % 5)]
+      case 3 where !line.isEmpty: line.insert(0x0A, at: Int(rng.next() % UInt64(line.count)))
+      default: break
+      }
+      bytes += line + [0x0A]
+    }
+    let cuts = (0..<80).map { _ in Int(rng.next() % UInt64(bytes.count)) }.sorted()
+    let plain = events(bytes, cuts: cuts)
+    #expect(feed(bytes, cuts: cuts, take: { _ in false }).events == plain)
+    let taken = feed(bytes, cuts: cuts, take: { _ in true })
+    #expect(problems(taken.events) == problems(plain))
+    #expect(!problems(plain).isEmpty)
+    let treeTexts = values(plain).map(\.pythonText)
+    let viewTexts = taken.taken + values(taken.events).map(\.pythonText)
+    #expect(viewTexts == treeTexts || viewTexts.sorted() == treeTexts.sorted())
+    #expect(taken.taken.count > treeTexts.count / 2)
+  }
+
   @Test func aReplyIsWrittenInPlaceAsTheTreeWouldWriteIt() {
     let text = #"{"src":"c\u00e9","dest":"n1","body":{"type":"echo","msg_id":1E2,"echo":[1,"\/"]}}"#
     var out: [UInt8] = []
