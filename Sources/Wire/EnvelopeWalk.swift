@@ -68,6 +68,7 @@ extension ByteParser {
         let stop = Self.plainStop(base, k &+ 1, end, readable)
         if stop < end && base[stop] == UInt8(ascii: "\"") {
           k = stop &+ 1
+          spans.notePlain(part)
         } else {
           guard let after = delegate(from: k, origin, depth: level) else { return false }
           k = after

@@ -113,10 +113,23 @@ struct EnvelopeSpans {
   var inReplyTo = Span()
   /// Whether a key of the envelope or the body has an escape: then names are not compared.
   var escapedKey = false
+  /// Which of `src` (1), `dest` (2) and `type` (4) the envelope walk found to be strings of
+  /// plain ASCII: no escape, no byte below 0x20 or above 0x7F (`NameKey` need not look again).
+  var plainNames: UInt8 = 0
   /// Whether the value is not an object at all.
   var notAnObject = false
   /// The body's fields, when the envelope walk noted them all.
   var bodyFields = BodyFields()
+
+  /// Notes that `part`, when it is `src`, `dest` or `type`, is a string of plain ASCII.
+  @inline(__always) mutating func notePlain(_ part: EnvelopePart) {
+    switch part {
+    case .src: plainNames |= 1
+    case .dest: plainNames |= 2
+    case .type: plainNames |= 4
+    default: break
+    }
+  }
 
   /// Notes where `part` lies (nothing for `.other`).
   @inline(__always) mutating func set(_ part: EnvelopePart, _ span: Span) {

@@ -43,9 +43,9 @@ public final class RawMessage: @unchecked Sendable {
     cachedDest.loaded = false
     cachedType.loaded = false
     cachedMsgID = nil
-    srcKey = key(spans.src)
-    destKey = key(spans.dest)
-    typeKey = key(spans.type)
+    srcKey = key(spans.src, plain: spans.plainNames & 1 != 0)
+    destKey = key(spans.dest, plain: spans.plainNames & 2 != 0)
+    typeKey = key(spans.type, plain: spans.plainNames & 4 != 0)
   }
 
   /// The body's `msg_id` as a tree (made once), nil when absent or `null`.
@@ -65,12 +65,17 @@ public final class RawMessage: @unchecked Sendable {
   /// The body's `type` as a string, or "" when it is not one.
   public var typeText: String { cachedType.text(of: spans.type, in: bytes, readable: capacity) }
 
-  @inline(__always) func key(_ span: Span) -> NameKey? {
+  /// The key of the string at `span`, whose content is known to be plain ASCII when `plain`
+  /// (then it has no backslash to look for).
+  @inline(__always) func key(_ span: Span, plain: Bool) -> NameKey? {
     let lo = span.lo &+ 1
     let n = span.hi &- lo &- 1
     guard span.lo >= 0, n <= 16, storage.load(fromByteOffset: span.lo, as: UInt8.self) == 0x22
     else { return nil }
-    if lo &+ 16 <= capacity { return NameKey(words: UnsafeRawPointer(storage + lo), n) }
+    if lo &+ 16 <= capacity {
+      let p = UnsafeRawPointer(storage + lo)
+      return plain ? NameKey(plainWords: p, n) : NameKey(words: p, n)
+    }
     return NameKey(bytes: UnsafeRawBufferPointer(start: storage + lo, count: n))
   }
 
@@ -207,7 +212,9 @@ extension LineWriter {
   /// Writes the envelope's head to the sender of `request`: a `src` of printable ASCII is
   /// written as it came, between quotes; any other is transcoded.
   public mutating func open(_ head: LineHead, dest request: RawMessage) {
-    guard let dest = request.srcKey, dest.isPrintableASCII else {
+    // A plain `src` (`EnvelopeSpans.plainNames`) has no byte below 0x20 or above 0x7F.
+    let plain = request.spans.plainNames & 1 != 0
+    guard let dest = request.srcKey, plain ? !dest.hasDelete : dest.isPrintableASCII else {
       return open(head, dest: request.src!)
     }
     putHead(head)
@@ -260,6 +267,16 @@ public struct NameKey: Equatable, Sendable {
     self.init(a & m0, b & m1, n)
   }
 
+  /// The key of the `n` (at most 16) bytes at `p`, 16 of which may be read, known to hold no
+  /// backslash.
+  @inline(__always) init(plainWords p: UnsafeRawPointer, _ n: Int) {
+    let a = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+    let b = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    let m0: UInt64 = n >= 8 ? ~0 : (1 &<< (8 &* UInt64(n))) &- 1
+    let m1: UInt64 = n >= 16 ? ~0 : n <= 8 ? 0 : (1 &<< (8 &* UInt64(n &- 8))) &- 1
+    (w0, w1, count) = (a & m0, b & m1, n)
+  }
+
   @inline(__always) private init?(_ w0: UInt64, _ w1: UInt64, _ n: Int) {
     // A zero byte where a backslash was, found a word at a time (the padding is not one).
     let ones: UInt64 = 0x0101_0101_0101_0101
@@ -268,6 +285,14 @@ public struct NameKey: Equatable, Sendable {
     guard (x0 &- ones) & ~x0 & (ones &* 0x80) == 0, (x1 &- ones) & ~x1 & (ones &* 0x80) == 0
     else { return nil }
     (self.w0, self.w1, count) = (w0, w1, n)
+  }
+
+  /// Whether a byte is DEL (0x7F), which JSON writes escaped (the padding is not one).
+  var hasDelete: Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let x0 = w0 ^ (ones &* 0x7F)
+    let x1 = w1 ^ (ones &* 0x7F)
+    return ((x0 &- ones) & ~x0 | (x1 &- ones) & ~x1) & (ones &* 0x80) != 0
   }
 
   /// Whether every byte is printable ASCII: then JSON writes it between quotes as it is.

@@ -88,6 +88,27 @@ import Testing
       ])
   }
 
+  /// A reply's `dest` is the request's `src` as Python writes it, copied as it came only when
+  /// that is the same text: a DEL or a non-ASCII byte in it is escaped, an escape is kept.
+  @Test func aReplysDestIsTheRequestsSrcAsPythonWritesIt() {
+    let h = Harness { node in
+      node.handle("echo") { node, msg in try node.reply(to: msg, "echo_ok", passing: "echo") }
+    }
+    h.initialize()
+    h.send(
+      "{\"src\":\"c\u{7F}1\",\"dest\":\"n1\",\"body\":{\"type\":\"echo\",\"msg_id\":2,\"echo\":1}}",
+      #"{"src":"c\u007f2","dest":"n1","body":{"type":"echo","msg_id":3,"echo":2}}"#,
+      #"{"src":"c\/3","dest":"n1","body":{"type":"echo","msg_id":4,"echo":3}}"#,
+      #"{"src":"a-sender-of-17-by","dest":"n1","body":{"type":"echo","msg_id":5,"echo":4}}"#)
+    #expect(
+      h.take() == [
+        #"{"src": "n1", "dest": "c\u007f1", "body": {"type": "echo_ok", "echo": 1, "in_reply_to": 2, "msg_id": 1}}"#,
+        #"{"src": "n1", "dest": "c\u007f2", "body": {"type": "echo_ok", "echo": 2, "in_reply_to": 3, "msg_id": 2}}"#,
+        #"{"src": "n1", "dest": "c/3", "body": {"type": "echo_ok", "echo": 3, "in_reply_to": 4, "msg_id": 3}}"#,
+        #"{"src": "n1", "dest": "a-sender-of-17-by", "body": {"type": "echo_ok", "echo": 4, "in_reply_to": 5, "msg_id": 4}}"#,
+      ])
+  }
+
   /// The field passed through is found by its name however the body is laid out: among other
   /// fields, last, repeated (the last value counts), named like the envelope's own fields, or
   /// with a name longer than the 16 bytes a key holds.
