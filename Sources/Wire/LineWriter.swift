@@ -4,6 +4,11 @@
 public struct LineWriter: ~Copyable {
   var out: RawOutput
   var firstField = true
+  /// The texts of the type and keys written in earlier lines, by place (`QuotedText.slots`);
+  /// nil when the line is written without a `LineBuffer`.
+  var texts: UnsafeMutablePointer<QuotedText>? = nil
+  /// The body's keys written so far.
+  var keyCount = 0
 
   /// Writes the envelope's head, `{"src": S, "dest": D, "body": {`.
   public mutating func open(src: String, dest: String) {
@@ -52,7 +57,14 @@ public struct LineWriter: ~Copyable {
       out.put(", ")
     }
     firstField = false
-    JSONWriter.withUTF8(key) { out.string($0) }
+    // A handler's keys come in the same places line after line: the slot after the type's.
+    let slot = keyCount &+ 1
+    keyCount &+= 1
+    if let texts, slot < QuotedText.slots {
+      out.string(key, cachedIn: texts + slot)
+    } else {
+      JSONWriter.withUTF8(key) { out.string($0) }
+    }
     out.ensure(2)
     out.put(": ")
   }
@@ -80,7 +92,11 @@ public struct LineWriter: ~Copyable {
     firstField = false
     out.ensure(8)
     out.put(#""type": "#)
-    JSONWriter.withUTF8(type) { out.string($0) }
+    if let texts {
+      out.string(type, cachedIn: texts)
+    } else {
+      JSONWriter.withUTF8(type) { out.string($0) }
+    }
   }
 
   /// Writes a field `"in_reply_to": R` after the first, `R` passed through from the input.
@@ -161,5 +177,50 @@ public struct LineHead {
     }
     // appendLine ends the line with `}}` and a newline: not part of a head.
     self.bytes = Array(bytes.dropLast(3))
+  }
+}
+
+/// The JSON text of a string written in the same place of line after line (a body's type, its
+/// first keys), so that writing it again costs a comparison and a copy of 32 bytes.
+struct QuotedText {
+  /// Places kept: the type's, then the first keys'.
+  static let slots = 5
+  /// The string whose text is kept: `==` finds it in its first step, on the same bits.
+  var string = ""
+  /// The length of the text, or 0 when none is kept.
+  var count = 0
+  var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+}
+
+extension RawOutput {
+  /// Writes `s` quoted and escaped, as `string(_:)` does, from `cache` when it holds `s`.
+  @inline(__always) mutating func string(
+    _ s: String, cachedIn cache: UnsafeMutablePointer<QuotedText>
+  ) {
+    let n = cache.pointee.count
+    if n != 0 && cache.pointee.string == s {
+      ensure(32)
+      UnsafeMutableRawPointer(base + count).storeBytes(
+        of: cache.pointee.text, as: (UInt64, UInt64, UInt64, UInt64).self)
+      count &+= n
+      return
+    }
+    remember(s, in: cache)
+  }
+
+  /// Writes `s` quoted and escaped, and keeps its text in `cache` if it fits.
+  @inline(never) mutating func remember(_ s: String, in cache: UnsafeMutablePointer<QuotedText>) {
+    let start = count
+    JSONWriter.withUTF8(s) { string($0) }
+    let n = count - start
+    guard n <= 32 else {
+      cache.pointee.count = 0
+      return
+    }
+    cache.pointee.string = s
+    cache.pointee.count = n
+    withUnsafeMutableBytes(of: &cache.pointee.text) { text in
+      text.copyMemory(from: UnsafeRawBufferPointer(start: base + start, count: n))
+    }
   }
 }
