@@ -144,10 +144,19 @@ extension RawOutput {
       if special != 0 { return n &+ special.trailingZeroBitCount &>> 3 }
       n &+= 8
     }
+    // Fewer than 8 bytes are left: the first alone (escapes often come in a row), then, when
+    // there are 8 bytes before `end`, the word that ends there, shifted past the bytes before
+    // `k + n` (2 to 7 of them). The quote that ends the string is among the rest, so the first
+    // byte flagged is a real one: a borrow only flags bytes after a special one.
     while true {
       let b = p[k &+ n]
       if b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return n }
       n &+= 1
+      if end >= 8 {
+        let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self))
+        let special = escapeBytes(w &>> (8 &* UInt64(k &+ n &- (end &- 8))))
+        return n &+ special.trailingZeroBitCount &>> 3
+      }
     }
   }
 
