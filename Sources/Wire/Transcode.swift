@@ -3,8 +3,20 @@
 /// numbers as Python prints them after `json.loads`. An object that may repeat a key goes
 /// through the tree instead, which keeps Python's first position and last value.
 extension RawOutput {
+  /// Writes `v` in Python's format; a short integer (a msg_id) as it is, with no call.
+  @inline(__always) mutating func raw(_ v: RawJSON) {
+    let p = v.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    let n = v.bytes.count
+    if n <= 8 && p[0] &- UInt8(ascii: "0") < 10 && isDigits(p, n) {
+      ensure(8)
+      put(p, n)
+      return
+    }
+    transcodeValue(v)
+  }
+
   /// Writes `v` in Python's format.
-  mutating func raw(_ v: RawJSON) {
+  mutating func transcodeValue(_ v: RawJSON) {
     if v.mayRepeatKeys {
       value(v.parsed())
       return
@@ -12,6 +24,31 @@ extension RawOutput {
     let p = v.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
     let end = transcode(p, 0, v.bytes.count)
     precondition(end == v.bytes.count, "a raw value ends where it was found to end")
+  }
+
+  /// Whether the `n` bytes at `p` (1 to 8) are all ASCII digits; a word at a time, a tail shorter
+  /// than 4 bytes padded with digits.
+  @inline(__always) func isDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let raw = UnsafeRawPointer(p)
+    var w: UInt64 = 0x3030_3030_3030_3030
+    if n >= 4 {
+      let lo = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+      let hi = UInt64(
+        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)))
+      w = lo | hi &<< 32
+    } else {
+      for k in 0..<n { w = w &<< 8 | UInt64(p[k]) }
+    }
+    return nonDigits(w) == 0
+  }
+
+  /// Flags (non-zero bytes) the bytes of `w` that are not ASCII digits, and maybe bytes after
+  /// the first such byte (through a carry).
+  @inline(__always) func nonDigits(_ w: UInt64) -> UInt64 {
+    let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+    let zeros: UInt64 = 0x3030_3030_3030_3030
+    // A digit is 0x30...0x39: its high half is 3, and still 3 once 6 is added.
+    return ((w & high) ^ zeros) | (((w &+ 0x0606_0606_0606_0606) & high) ^ zeros)
   }
 
   /// Writes the value at `p[k]` and returns the index just after it; `end` is where the
