@@ -110,36 +110,66 @@ extension RawOutput {
   }
 
   /// Writes an integer as it is (but `-0` as `0`), a number with a fraction or an exponent as
-  /// Python's `repr` of its double.
+  /// Python's `repr` of its double; a zero one (`0.0`, `-0e5`) without the round trip.
   mutating func transcodeNumber(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
-    var e = k
-    var isDouble = false
-    while e < end {
-      let b = p[e]
-      if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") || b == UInt8(ascii: "-") {
-        e += 1
-      } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-        || b == UInt8(ascii: "+")
-      {
-        isDouble = true
-        e += 1
-      } else {
-        break
-      }
-    }
-    if !isDouble {
-      if e - k == 2 && p[k] == UInt8(ascii: "-") && p[k + 1] == UInt8(ascii: "0") {
+    let negative = p[k] == UInt8(ascii: "-")
+    let first = negative ? k &+ 1 : k
+    // JSON has no leading zeros: an integer part that starts with 0 is 0.
+    var isZero = p[first] == UInt8(ascii: "0")
+    var e = first &+ digitRun(p, first, end)
+    if e == end || p[e] != UInt8(ascii: ".") && p[e] | 0x20 != UInt8(ascii: "e") {
+      if negative && isZero {
         ensure(1)
         put(UInt8(ascii: "0"))
       } else {
-        ensure(e - k)
-        put(p + k, e - k)
+        ensure(e &- k)
+        put(p + k, e &- k)
       }
+      return e
+    }
+    if p[e] == UInt8(ascii: ".") {
+      let digits = digitRun(p, e &+ 1, end)
+      var z = e &+ 1
+      while isZero && z < e &+ 1 &+ digits {
+        isZero = p[z] == UInt8(ascii: "0")
+        z &+= 1
+      }
+      e &+= 1 &+ digits
+    }
+    if e < end && p[e] | 0x20 == UInt8(ascii: "e") {
+      e &+= 1
+      if p[e] == UInt8(ascii: "+") || p[e] == UInt8(ascii: "-") { e &+= 1 }
+      e &+= digitRun(p, e, end)
+    }
+    if isZero {
+      ensure(4)
+      put(negative ? "-0.0" : "0.0")
       return e
     }
     let text = String(decoding: UnsafeBufferPointer(start: p + k, count: e - k), as: UTF8.self)
     value(.double(Double(text)!))
     return e
+  }
+
+  /// The number of ASCII digits from `p[k]` on, before `end`; a word at a time.
+  @inline(__always) func digitRun(_ p: UnsafePointer<UInt8>, _ k: Int, _ end: Int) -> Int {
+    let raw = UnsafeRawPointer(p)
+    var n = 0
+    while k &+ n &+ 8 <= end {
+      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k &+ n, as: UInt64.self))
+      let others = nonDigits(w)
+      if others != 0 { return n &+ others.trailingZeroBitCount &>> 3 }
+      n &+= 8
+    }
+    if end >= 8 && k &+ n < end {
+      // The word that ends at `end`, shifted past the bytes before `k + n` (1 to 7 of them):
+      // the zeros shifted in are no digits.
+      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self))
+      let others = nonDigits(w &>> (8 &* UInt64(k &+ n &- (end &- 8))))
+      return n &+ others.trailingZeroBitCount &>> 3
+    }
+    while k &+ n < end && p[k &+ n] &- UInt8(ascii: "0") < 10 { n &+= 1 }
+    return n
   }
 
   /// Writes a string re-escaped as Python does: printable ASCII in runs, every escape decoded
