@@ -247,10 +247,8 @@ struct RawOutput: ~Copyable {
         if let p = u.baseAddress { put(p, u.count) }
       }
     case .double(let d):
-      var text: [UInt8] = []
-      JSONWriter.appendDouble(d, to: &text)
-      ensure(text.count)
-      text.withUnsafeBufferPointer { put($0.baseAddress!, $0.count) }
+      ensure(JSONWriter.doubleRoom)
+      count &+= JSONWriter.writeDouble(d, to: base + count)
     case .string(let s):
       JSONWriter.withUTF8(s) { string($0) }
     case .array(let items):
