@@ -118,3 +118,55 @@ extension JSONWriter {
     return k + writeInt(abs(sciExponent), to: p + k)
   }
 }
+
+extension JSONWriter {
+  /// The double nearest the JSON number `p[k..<e]` (not a zero) when its digits, as an integer,
+  /// are at most 2^53 and its exponent past them is within ±22 (Clinger's fast path): both are
+  /// then exact doubles, and the one product or quotient rounds once, to the nearest. Nil
+  /// otherwise (then `Double(String)`, strtod, decides).
+  static func nearestDouble(_ p: UnsafePointer<UInt8>, _ k: Int, _ e: Int) -> Double? {
+    let negative = p[k] == UInt8(ascii: "-")
+    var i = negative ? k + 1 : k
+    var w: UInt64 = 0
+    var q = 0
+    var inFraction = false
+    while i < e {
+      let b = p[i]
+      if b == UInt8(ascii: ".") {
+        inFraction = true
+      } else if b &- UInt8(ascii: "0") < 10 {
+        guard w < 1 << 53 else { return nil }
+        w = w &* 10 &+ UInt64(b &- UInt8(ascii: "0"))
+        if inFraction { q -= 1 }
+      } else {
+        break
+      }
+      i += 1
+    }
+    if i < e {
+      // The exponent, after `e` or `E` and maybe a sign.
+      i += 1
+      let exponentNegative = p[i] == UInt8(ascii: "-")
+      if exponentNegative || p[i] == UInt8(ascii: "+") { i += 1 }
+      var x = 0
+      while i < e {
+        guard x < 1000 else { return nil }
+        x = x * 10 + Int(p[i] &- UInt8(ascii: "0"))
+        i += 1
+      }
+      q += exponentNegative ? -x : x
+    }
+    guard w != 0 && w <= 1 << 53 && q >= -22 && q <= 22 else { return nil }
+    // 10^|q| by squaring: 10, 100, 10^4, 10^8 and 10^16 are exact, and so is their product.
+    var power = 1.0
+    var square = 10.0
+    var n = abs(q)
+    while n > 0 {
+      if n & 1 == 1 { power *= square }
+      square *= square
+      n >>= 1
+    }
+    let d = q < 0 ? Double(w) / power : Double(w) * power
+    return negative ? -d : d
+  }
+}

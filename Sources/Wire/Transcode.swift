@@ -146,8 +146,11 @@ extension RawOutput {
       put(negative ? "-0.0" : "0.0")
       return e
     }
-    let text = String(decoding: UnsafeBufferPointer(start: p + k, count: e - k), as: UTF8.self)
-    value(.double(Double(text)!))
+    let d =
+      JSONWriter.nearestDouble(p, k, e)
+      ?? Double(String(decoding: UnsafeBufferPointer(start: p + k, count: e - k), as: UTF8.self))!
+    ensure(JSONWriter.doubleRoom)
+    count &+= JSONWriter.writeDouble(d, to: base + count)
     return e
   }
 
