@@ -27,33 +27,32 @@ extension JSONWriter {
       copy(StaticString("0.0").utf8Start, p + sign, 3)
       return sign + 3
     }
-    // Swift's description has the shortest round-trip digits; only its layout differs. They
-    // are gathered on the stack: at most 17, after at most 4 zeros (`0.0001...`).
-    var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    return withUnsafeMutableBytes(of: &buffer) { buffer in
+    // Swift's description has the shortest round-trip digits; only its layout differs. The
+    // digits are gathered in place, over the text.
+    var text = DoubleText()
+    d.magnitude.write(to: &text)
+    let length = text.count
+    return withUnsafeMutableBytes(of: &text.bytes) { buffer in
       let digits = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
       var count = 0
       var point: Int? = nil  // digits before the '.' in the description
       var exponent = 0
       var exponentNegative = false
       var inExponent = false
-      var text = d.magnitude.description
-      text.withUTF8 { text in
-        for c in text {
-          switch c {
-          case UInt8(ascii: "0")...UInt8(ascii: "9"):
-            if inExponent {
-              exponent = exponent * 10 + Int(c - UInt8(ascii: "0"))
-            } else {
-              precondition(count < buffer.count, "a double has at most 17 significant digits")
-              digits[count] = c
-              count += 1
-            }
-          case UInt8(ascii: "."): point = count
-          case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
-          case UInt8(ascii: "-"): exponentNegative = true
-          default: break
+      for k in 0..<length {
+        let c = digits[k]
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+          if inExponent {
+            exponent = exponent * 10 + Int(c - UInt8(ascii: "0"))
+          } else {
+            digits[count] = c
+            count += 1
           }
+        case UInt8(ascii: "."): point = count
+        case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
+        case UInt8(ascii: "-"): exponentNegative = true
+        default: break
         }
       }
       // The value is 0.DIGITS × 10^decimalPoint once leading zeros are dropped.
@@ -116,6 +115,28 @@ extension JSONWriter {
       k += 1
     }
     return k + writeInt(abs(sciExponent), to: p + k)
+  }
+}
+
+/// The text `Double.write(to:)` prints (its description), in 32 bytes on the stack: the standard
+/// library hands it to `_writeASCII` with no String made (one longer than 15 bytes would be a
+/// heap allocation). Text that comes through `write(_:)` instead is taken the same way.
+struct DoubleText: TextOutputStream {
+  var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+  var count = 0
+
+  mutating func write(_ string: String) {
+    var string = string
+    string.withUTF8 { _writeASCII($0) }
+  }
+
+  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+    guard let from = buffer.baseAddress else { return }
+    withUnsafeMutableBytes(of: &bytes) { bytes in
+      precondition(count + buffer.count <= bytes.count, "a double's text fits in 32 bytes")
+      (bytes.baseAddress! + count).copyMemory(from: from, byteCount: buffer.count)
+    }
+    count += buffer.count
   }
 }
 
