@@ -4,8 +4,8 @@
 public struct LineWriter: ~Copyable {
   var out: RawOutput
   var firstField = true
-  /// The texts of the type and keys written in earlier lines, by place (`QuotedText.slots`);
-  /// nil when the line is written without a `LineBuffer`.
+  /// The texts of the type, keys and dests written in earlier lines (`QuotedText.slots`); nil
+  /// when the line is written without a `LineBuffer`.
   var texts: UnsafeMutablePointer<QuotedText>? = nil
   /// The body's keys written so far.
   var keyCount = 0
@@ -26,7 +26,11 @@ public struct LineWriter: ~Copyable {
       out.ensure(h.count)
       out.put(h.baseAddress!, h.count)
     }
-    JSONWriter.withUTF8(dest) { out.string($0) }
+    if let texts {
+      out.dest(dest, in: texts + 1 + QuotedText.keyPlaces)
+    } else {
+      JSONWriter.withUTF8(dest) { out.string($0) }
+    }
     openBody()
   }
 
@@ -60,7 +64,7 @@ public struct LineWriter: ~Copyable {
     // A handler's keys come in the same places line after line: the slot after the type's.
     let slot = keyCount &+ 1
     keyCount &+= 1
-    if let texts, slot < QuotedText.slots {
+    if let texts, slot <= QuotedText.keyPlaces {
       out.string(key, cachedIn: texts + slot)
     } else {
       JSONWriter.withUTF8(key) { out.string($0) }
@@ -180,16 +184,35 @@ public struct LineHead {
   }
 }
 
-/// The JSON text of a string written in the same place of line after line (a body's type, its
-/// first keys), so that writing it again costs a comparison and a copy of 32 bytes.
+/// The JSON text of a string written again and again (a body's type and first keys, by place;
+/// the clients a node answers), so that writing it again costs a comparison and a copy of 32
+/// bytes.
 struct QuotedText {
-  /// Places kept: the type's, then the first keys'.
-  static let slots = 5
+  /// Slots for the first keys of a body, after the type's.
+  static let keyPlaces = 4
+  /// Slots for dests, after the keys': a table that each dest has two places in.
+  static let destPlaces = 32
+  static let slots = 1 + keyPlaces + destPlaces
+
   /// The string whose text is kept: `==` finds it in its first step, on the same bits.
   var string = ""
+  /// The string's own bytes as two words (`words(of:)`), for a dest.
+  var words: (UInt64, UInt64) = (0, 0)
   /// The length of the text, or 0 when none is kept.
   var count = 0
   var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+  /// The bytes of the String value itself, as two words: a short string's text, or a longer
+  /// one's length and storage. The same words are the same text while `string` keeps that
+  /// storage alive.
+  @inline(__always) static func words(of s: String) -> (UInt64, UInt64) {
+    withUnsafeBytes(of: s) { b in
+      (
+        b.loadUnaligned(as: UInt64.self),
+        b.loadUnaligned(fromByteOffset: b.count - 8, as: UInt64.self)
+      )
+    }
+  }
 }
 
 extension RawOutput {
@@ -197,15 +220,39 @@ extension RawOutput {
   @inline(__always) mutating func string(
     _ s: String, cachedIn cache: UnsafeMutablePointer<QuotedText>
   ) {
-    let n = cache.pointee.count
-    if n != 0 && cache.pointee.string == s {
-      ensure(32)
-      UnsafeMutableRawPointer(base + count).storeBytes(
-        of: cache.pointee.text, as: (UInt64, UInt64, UInt64, UInt64).self)
-      count &+= n
+    if cache.pointee.count != 0 && cache.pointee.string == s {
+      put(kept: cache)
       return
     }
     remember(s, in: cache)
+  }
+
+  /// Writes dest `s` quoted and escaped, from the table of `QuotedText.destPlaces` slots at
+  /// `table` when it holds `s`: a dest is kept in one of two slots picked by a hash of its
+  /// words, so that the clients taking turns each keep theirs.
+  @inline(__always) mutating func dest(_ s: String, in table: UnsafeMutablePointer<QuotedText>) {
+    let words = QuotedText.words(of: s)
+    var h = (words.0 ^ words.1) &* 0x9E37_79B9_7F4A_7C15
+    h ^= h &>> 32
+    let a = table + Int(truncatingIfNeeded: h & 31)
+    let b = table + Int(truncatingIfNeeded: h &>> 5 & 31)
+    if a.pointee.count != 0 && a.pointee.words == words {
+      put(kept: a)
+    } else if b.pointee.count != 0 && b.pointee.words == words {
+      put(kept: b)
+    } else {
+      let slot = a.pointee.count != 0 && b.pointee.count == 0 ? b : a
+      remember(s, in: slot)
+      slot.pointee.words = words
+    }
+  }
+
+  /// Writes the text kept in `cache`.
+  @inline(__always) mutating func put(kept cache: UnsafeMutablePointer<QuotedText>) {
+    ensure(32)
+    UnsafeMutableRawPointer(base + count).storeBytes(
+      of: cache.pointee.text, as: (UInt64, UInt64, UInt64, UInt64).self)
+    count &+= cache.pointee.count
   }
 
   /// Writes `s` quoted and escaped, and keeps its text in `cache` if it fits.
