@@ -235,9 +235,11 @@ extension RawOutput {
   @inline(__always) func escapeBytes(_ w: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let high: UInt64 = 0x8080_8080_8080_8080
+    // 0x7F plus one has its high bit set, as has every byte above it (the carry out of 0xFF
+    // only flags the byte after it).
     let t =
       (w &- ones &* 0x20) | ((w ^ ones &* 0x22) &- ones) | ((w ^ ones &* 0x5C) &- ones)
-      | ((w ^ ones &* 0x7F) &- ones)
+      | (w &+ ones)
     return (t | w) & high
   }
 
