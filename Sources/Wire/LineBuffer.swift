@@ -7,6 +7,8 @@ public final class LineBuffer {
   public private(set) var count = 0
   /// The texts of types and keys, kept from line to line (`LineWriter.texts`).
   private let texts: UnsafeMutablePointer<QuotedText>
+  /// The last msg_id written (`LineWriter.lastID`).
+  private let lastID: UnsafeMutablePointer<LastID>
 
   /// The room a line is written into before it has to grow (most lines fit).
   static let lineRoom = 512
@@ -19,12 +21,15 @@ public final class LineBuffer {
     base = .allocate(capacity: self.capacity)
     texts = .allocate(capacity: QuotedText.slots)
     texts.initialize(repeating: QuotedText(), count: QuotedText.slots)
+    lastID = .allocate(capacity: 1)
+    lastID.initialize(to: LastID())
   }
 
   deinit {
     base.deallocate()
     texts.deinitialize(count: QuotedText.slots)
     texts.deallocate()
+    lastID.deallocate()
   }
 
   /// Whether nothing is written.
@@ -58,7 +63,7 @@ public final class LineBuffer {
     if capacity - count < LineBuffer.lineRoom { grow(LineBuffer.lineRoom) }
     var w = LineWriter(
       out: RawOutput(UnsafeMutableBufferPointer(start: base + count, count: capacity - count)),
-      texts: texts)
+      texts: texts, lastID: lastID)
     body(&w)
     w.close()
     if !w.out.onHeap {

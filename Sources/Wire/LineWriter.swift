@@ -7,6 +7,8 @@ public struct LineWriter: ~Copyable {
   /// The texts of the type, keys and dests written in earlier lines (`QuotedText.slots`); nil
   /// when the line is written without a `LineBuffer`.
   var texts: UnsafeMutablePointer<QuotedText>? = nil
+  /// The last msg_id written in an earlier line, and its digits; nil as `texts` is.
+  var lastID: UnsafeMutablePointer<LastID>? = nil
   /// The body's keys written so far.
   var keyCount = 0
 
@@ -119,14 +121,30 @@ public struct LineWriter: ~Copyable {
 
   /// Writes the last field, `"msg_id": M`.
   public mutating func msgID(_ id: Int) {
-    out.ensure(32)
+    out.ensure(12 + 24)
     if firstField {
       out.put(#""msg_id": "#)
     } else {
       out.put(#", "msg_id": "#)
     }
     firstField = false
-    out.count &+= JSONWriter.writeInt(id, to: out.base + out.count)
+    guard let last = lastID else {
+      out.count &+= JSONWriter.writeInt(id, to: out.base + out.count)
+      return
+    }
+    // A node numbers what it sends one by one: the last id's digits, counted up (by more than
+    // one when a message went another way, a forwarded body's msg_id).
+    let step = id &- last.pointee.id
+    if step > 0 && step < 10 && last.pointee.countUp(by: step) {
+      UnsafeMutableRawPointer(out.base + out.count).storeBytes(
+        of: last.pointee.text, as: (UInt64, UInt64, UInt64).self)
+      out.count &+= last.pointee.count
+    } else {
+      let n = JSONWriter.writeInt(id, to: out.base + out.count)
+      last.pointee.remember(out.base + out.count, n)
+      out.count &+= n
+    }
+    last.pointee.id = id
   }
 
   /// Writes a body field whose value is a string.
@@ -268,6 +286,47 @@ extension RawOutput {
     cache.pointee.count = n
     withUnsafeMutableBytes(of: &cache.pointee.text) { text in
       text.copyMemory(from: UnsafeRawBufferPointer(start: base + start, count: n))
+    }
+  }
+}
+
+/// The digits of the last msg_id written, so that the next one is those counted up by one: a
+/// carry now and then, rather than a division for every two digits.
+struct LastID {
+  var id = Int.min
+  /// The number of digits, or 0 when they are not kept (a negative id).
+  var count = 0
+  var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+  /// Counts the digits up by `step` (1 to 9); false when there are none, or one more digit is
+  /// needed.
+  @inline(__always) mutating func countUp(by step: Int) -> Bool {
+    let n = count
+    return withUnsafeMutableBytes(of: &text) { text in
+      guard n > 0 else { return false }
+      let last = text[n - 1] &+ UInt8(truncatingIfNeeded: step)
+      if last <= UInt8(ascii: "9") {
+        text[n - 1] = last
+        return true
+      }
+      // A carry, through the nines before.
+      text[n - 1] = last &- 10
+      var k = n - 2
+      while k >= 0 && text[k] == UInt8(ascii: "9") {
+        text[k] = UInt8(ascii: "0")
+        k -= 1
+      }
+      guard k >= 0 else { return false }
+      text[k] += 1
+      return true
+    }
+  }
+
+  /// Keeps the `n` digits at `p`, those of a non-negative id.
+  mutating func remember(_ p: UnsafePointer<UInt8>, _ n: Int) {
+    count = p[0] == UInt8(ascii: "-") ? 0 : n
+    withUnsafeMutableBytes(of: &text) { text in
+      text.copyMemory(from: UnsafeRawBufferPointer(start: p, count: count))
     }
   }
 }
