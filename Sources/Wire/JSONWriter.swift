@@ -144,8 +144,18 @@ public enum JSONWriter {
   ) {
     let src = UnsafeRawPointer(from)
     let dst = UnsafeMutableRawPointer(to)
-    if n > 16 {
+    if n > 32 {
       to.initialize(from: from, count: n)
+    } else if n > 16 {
+      // Two 16-byte halves, overlapping, each as two words.
+      let a = src.loadUnaligned(as: UInt64.self)
+      let b = src.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+      let c = src.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+      let d = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      dst.storeBytes(of: a, as: UInt64.self)
+      dst.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+      dst.storeBytes(of: c, toByteOffset: n - 16, as: UInt64.self)
+      dst.storeBytes(of: d, toByteOffset: n - 8, as: UInt64.self)
     } else if n >= 8 {
       let a = src.loadUnaligned(as: UInt64.self)
       let b = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
