@@ -3,12 +3,19 @@
 /// numbers as Python prints them after `json.loads`. An object that may repeat a key goes
 /// through the tree instead, which keeps Python's first position and last value.
 extension RawOutput {
-  /// Writes `v` in Python's format; a short integer (a msg_id) as it is, with no call.
+  /// Writes `v` in Python's format; a short integer (a msg_id) or a string with nothing to
+  /// escape as it is, with no call.
   @inline(__always) mutating func raw(_ v: RawJSON) {
     let p = v.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
     let n = v.bytes.count
     if n <= 8 && p[0] &- UInt8(ascii: "0") < 10 && isDigits(p, n) {
       ensure(8)
+      put(p, n)
+      return
+    }
+    if p[0] == UInt8(ascii: "\"") && plainRun(p, 1, n) == n &- 2 {
+      // A string with nothing to escape (an echo's text) is written as it came.
+      ensure(n)
       put(p, n)
       return
     }
