@@ -148,22 +148,34 @@ extension JSONWriter {
   static func nearestDouble(_ p: UnsafePointer<UInt8>, _ k: Int, _ e: Int) -> Double? {
     let negative = p[k] == UInt8(ascii: "-")
     var i = negative ? k + 1 : k
-    var w: UInt64 = 0
-    var q = 0
-    var inFraction = false
-    while i < e {
-      let b = p[i]
-      if b == UInt8(ascii: ".") {
-        inFraction = true
-      } else if b &- UInt8(ascii: "0") < 10 {
-        guard w < 1 << 53 else { return nil }
-        w = w &* 10 &+ UInt64(b &- UInt8(ascii: "0"))
-        if inFraction { q -= 1 }
-      } else {
-        break
-      }
+    // The integer part (JSON's has no leading zero, but 0 itself), then the fraction's digits,
+    // its leading zeros dropped after a 0: more than 16 significant digits are past 2^53, and
+    // are not read at all.
+    let intStart = i
+    while i < e && p[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+    let intEnd = i
+    var fraction = i..<i
+    if i < e && p[i] == UInt8(ascii: ".") {
       i += 1
+      let start = i
+      while i < e && p[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+      fraction = start..<i
     }
+    var significant = fraction
+    var integer = intStart..<intEnd
+    if p[intStart] == UInt8(ascii: "0") {
+      integer = intEnd..<intEnd
+      while significant.lowerBound < significant.upperBound
+        && p[significant.lowerBound] == UInt8(ascii: "0")
+      {
+        significant = (significant.lowerBound + 1)..<significant.upperBound
+      }
+    }
+    guard integer.count + significant.count <= 16 else { return nil }
+    var w: UInt64 = 0
+    for j in integer { w = w &* 10 &+ UInt64(p[j] &- UInt8(ascii: "0")) }
+    for j in significant { w = w &* 10 &+ UInt64(p[j] &- UInt8(ascii: "0")) }
+    var q = -fraction.count
     if i < e {
       // The exponent, after `e` or `E` and maybe a sign.
       i += 1
