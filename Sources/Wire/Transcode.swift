@@ -267,8 +267,8 @@ extension RawOutput {
     let u = hex4(p + k + 2)
     if u >= 0xD800 && u <= 0xDBFF {
       // A high surrogate is followed by its low half (validation checked it).
-      unit(u)
-      unit(hex4(p + k + 8))
+      unitAsItCame(p + k)
+      unitAsItCame(p + k + 6)
       return k + 12
     }
     switch u {
@@ -280,9 +280,20 @@ extension RawOutput {
     case 0x08: put("\\b")
     case 0x0C: put("\\f")
     case 0x20..<0x7F: put(UInt8(truncatingIfNeeded: u))
-    default: unit(u)
+    default: unitAsItCame(p + k)
     }
     return k + 6
+  }
+
+  /// Writes the `\uXXXX` at `p` as `unit` would write its value: as it came, its hex digits in
+  /// lower case (`| 0x20` lowers a letter and leaves a digit as it is).
+  @inline(__always) mutating func unitAsItCame(_ p: UnsafePointer<UInt8>) {
+    let hex = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: 2, as: UInt32.self) | 0x2020_2020
+    let out = UnsafeMutableRawPointer(base + count)
+    out.storeBytes(of: UInt8(ascii: "\\"), as: UInt8.self)
+    out.storeBytes(of: UInt8(ascii: "u"), toByteOffset: 1, as: UInt8.self)
+    out.storeBytes(of: hex, toByteOffset: 2, as: UInt32.self)
+    count &+= 6
   }
 
   /// The value of the four hex digits at `p` (validated).
