@@ -55,26 +55,55 @@ public enum JSONWriter {
   }
 
   /// Writes the decimal digits of `i` at `p` (which has room for 20 bytes); returns their count.
+  /// Two digits at a time from a table, from the last: half the divisions of one at a time.
   @inline(__always) static func writeInt(_ i: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
     var v = i.magnitude
     if v < 10 && i >= 0 {
       p[0] = UInt8(truncatingIfNeeded: v) &+ UInt8(ascii: "0")
       return 1
     }
-    var n = i < 0 ? 1 : 0
     p[0] = UInt8(ascii: "-")
-    var t = v
-    repeat {
-      n += 1
-      t /= 10
-    } while t > 0
+    let n = (i < 0 ? 1 : 0) &+ digitCount(v)
+    let pairs = UnsafeRawPointer(digitPairs.utf8Start)
+    let out = UnsafeMutableRawPointer(p)
     var k = n
-    repeat {
-      k -= 1
-      p[k] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
-      v /= 10
-    } while v > 0
+    while v >= 100 {
+      let r = Int(truncatingIfNeeded: v % 100)
+      v /= 100
+      k &-= 2
+      out.storeBytes(
+        of: pairs.loadUnaligned(fromByteOffset: 2 &* r, as: UInt16.self), toByteOffset: k,
+        as: UInt16.self)
+    }
+    if v >= 10 {
+      out.storeBytes(
+        of: pairs.loadUnaligned(fromByteOffset: 2 &* Int(v), as: UInt16.self),
+        toByteOffset: k &- 2, as: UInt16.self)
+    } else {
+      p[k &- 1] = UInt8(truncatingIfNeeded: v) &+ UInt8(ascii: "0")
+    }
     return n
+  }
+
+  /// "00", "01", ... "99", for `writeInt`.
+  @inline(__always) static var digitPairs: StaticString {
+    """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
+  }
+
+  /// The number of decimal digits of `v`, at least 1.
+  @inline(__always) static func digitCount(_ v: UInt) -> Int {
+    var n = 1
+    var t = v
+    while t >= 10_000 {
+      t /= 10_000
+      n &+= 4
+    }
+    if t >= 100 { return n &+ (t >= 1000 ? 3 : 2) }
+    return t >= 10 ? n &+ 1 : n
   }
 
   /// Runs `body` on the UTF-8 bytes of `s` without copying them when it can.
@@ -115,8 +144,18 @@ public enum JSONWriter {
   ) {
     let src = UnsafeRawPointer(from)
     let dst = UnsafeMutableRawPointer(to)
-    if n > 16 {
+    if n > 32 {
       to.initialize(from: from, count: n)
+    } else if n > 16 {
+      // Two 16-byte halves, overlapping, each as two words.
+      let a = src.loadUnaligned(as: UInt64.self)
+      let b = src.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+      let c = src.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+      let d = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      dst.storeBytes(of: a, as: UInt64.self)
+      dst.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+      dst.storeBytes(of: c, toByteOffset: n - 16, as: UInt64.self)
+      dst.storeBytes(of: d, toByteOffset: n - 8, as: UInt64.self)
     } else if n >= 8 {
       let a = src.loadUnaligned(as: UInt64.self)
       let b = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
@@ -218,10 +257,8 @@ struct RawOutput: ~Copyable {
         if let p = u.baseAddress { put(p, u.count) }
       }
     case .double(let d):
-      var text: [UInt8] = []
-      JSONWriter.appendDouble(d, to: &text)
-      ensure(text.count)
-      text.withUnsafeBufferPointer { put($0.baseAddress!, $0.count) }
+      ensure(JSONWriter.doubleRoom)
+      count &+= JSONWriter.writeDouble(d, to: base + count)
     case .string(let s):
       JSONWriter.withUTF8(s) { string($0) }
     case .array(let items):

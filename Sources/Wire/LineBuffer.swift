@@ -5,6 +5,10 @@ public final class LineBuffer {
   private var capacity: Int
   /// The bytes written.
   public private(set) var count = 0
+  /// The texts of types and keys, kept from line to line (`LineWriter.texts`).
+  private let texts: UnsafeMutablePointer<QuotedText>
+  /// The last msg_id written (`LineWriter.lastID`).
+  private let lastID: UnsafeMutablePointer<LastID>
 
   /// The room a line is written into before it has to grow (most lines fit).
   static let lineRoom = 512
@@ -15,9 +19,18 @@ public final class LineBuffer {
   public init(capacity: Int = 1 << 16) {
     self.capacity = max(capacity, LineBuffer.lineRoom)
     base = .allocate(capacity: self.capacity)
+    texts = .allocate(capacity: QuotedText.slots)
+    texts.initialize(repeating: QuotedText(), count: QuotedText.slots)
+    lastID = .allocate(capacity: 1)
+    lastID.initialize(to: LastID())
   }
 
-  deinit { base.deallocate() }
+  deinit {
+    base.deallocate()
+    texts.deinitialize(count: QuotedText.slots)
+    texts.deallocate()
+    lastID.deallocate()
+  }
 
   /// Whether nothing is written.
   public var isEmpty: Bool { count == 0 }
@@ -49,7 +62,8 @@ public final class LineBuffer {
   public func appendLine(_ body: (inout LineWriter) -> Void) {
     if capacity - count < LineBuffer.lineRoom { grow(LineBuffer.lineRoom) }
     var w = LineWriter(
-      out: RawOutput(UnsafeMutableBufferPointer(start: base + count, count: capacity - count)))
+      out: RawOutput(UnsafeMutableBufferPointer(start: base + count, count: capacity - count)),
+      texts: texts, lastID: lastID)
     body(&w)
     w.close()
     if !w.out.onHeap {

@@ -4,6 +4,13 @@
 public struct LineWriter: ~Copyable {
   var out: RawOutput
   var firstField = true
+  /// The texts of the type, keys and dests written in earlier lines (`QuotedText.slots`); nil
+  /// when the line is written without a `LineBuffer`.
+  var texts: UnsafeMutablePointer<QuotedText>? = nil
+  /// The last msg_id written in an earlier line, and its digits; nil as `texts` is.
+  var lastID: UnsafeMutablePointer<LastID>? = nil
+  /// The body's keys written so far.
+  var keyCount = 0
 
   /// Writes the envelope's head, `{"src": S, "dest": D, "body": {`.
   public mutating func open(src: String, dest: String) {
@@ -18,7 +25,11 @@ public struct LineWriter: ~Copyable {
   /// Writes the envelope's head from a head made once for its sender.
   public mutating func open(_ head: LineHead, dest: String) {
     putHead(head)
-    JSONWriter.withUTF8(dest) { out.string($0) }
+    if let texts {
+      out.dest(dest, in: texts + 1 + QuotedText.keyPlaces)
+    } else {
+      JSONWriter.withUTF8(dest) { out.string($0) }
+    }
     openBody()
   }
 
@@ -56,7 +67,14 @@ public struct LineWriter: ~Copyable {
       out.put(", ")
     }
     firstField = false
-    JSONWriter.withUTF8(key) { out.string($0) }
+    // A handler's keys come in the same places line after line: the slot after the type's.
+    let slot = keyCount &+ 1
+    keyCount &+= 1
+    if let texts, slot <= QuotedText.keyPlaces {
+      out.string(key, cachedIn: texts + slot)
+    } else {
+      JSONWriter.withUTF8(key) { out.string($0) }
+    }
     out.ensure(2)
     out.put(": ")
   }
@@ -84,7 +102,11 @@ public struct LineWriter: ~Copyable {
     firstField = false
     out.ensure(8)
     out.put(#""type": "#)
-    JSONWriter.withUTF8(type) { out.string($0) }
+    if let texts {
+      out.string(type, cachedIn: texts)
+    } else {
+      JSONWriter.withUTF8(type) { out.string($0) }
+    }
   }
 
   /// Writes a field `"in_reply_to": R` after the first, `R` passed through from the input.
@@ -103,14 +125,30 @@ public struct LineWriter: ~Copyable {
 
   /// Writes the last field, `"msg_id": M`.
   public mutating func msgID(_ id: Int) {
-    out.ensure(32)
+    out.ensure(12 + 24)
     if firstField {
       out.put(#""msg_id": "#)
     } else {
       out.put(#", "msg_id": "#)
     }
     firstField = false
-    out.count &+= JSONWriter.writeInt(id, to: out.base + out.count)
+    guard let last = lastID else {
+      out.count &+= JSONWriter.writeInt(id, to: out.base + out.count)
+      return
+    }
+    // A node numbers what it sends one by one: the last id's digits, counted up (by more than
+    // one when a message went another way, a forwarded body's msg_id).
+    let step = id &- last.pointee.id
+    if step > 0 && step < 10 && last.pointee.countUp(by: step) {
+      UnsafeMutableRawPointer(out.base + out.count).storeBytes(
+        of: last.pointee.text, as: (UInt64, UInt64, UInt64).self)
+      out.count &+= last.pointee.count
+    } else {
+      let n = JSONWriter.writeInt(id, to: out.base + out.count)
+      last.pointee.remember(out.base + out.count, n)
+      out.count &+= n
+    }
+    last.pointee.id = id
   }
 
   /// Writes a body field whose value is a string.

@@ -112,7 +112,7 @@ public struct RawJSON {
   public func write(to out: inout [UInt8]) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: RawOutput.stackCapacity) { stack in
       var w = RawOutput(stack)
-      w.raw(self)
+      w.transcodeValue(self)
       w.flush(to: &out)
     }
   }

@@ -32,4 +32,36 @@ struct LineBufferTests {
     buffer.appendLine { w in w.open(src: "n1", dest: "c1") }
     #expect(buffer.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } == #"{"src": "n1", "dest": "c1", "body": {}}"# + "\n")
   }
+
+  /// The texts a line buffer keeps from line to line (types, keys by place, dests, the last
+  /// msg_id counted up) write what a line written anew writes, as they change and come back.
+  @Test func keptTextsWriteWhatFreshLinesWrite() {
+    let buffer = LineBuffer()
+    var expected: [UInt8] = []
+    let head = LineHead(src: "n1")
+    let types = ["echo_ok", "read_ok", "a \"quoted\" type that is longer than the room", "\u{e9}"]
+    let keys = ["echo", "value", "k\n", "x", "y", "z"]
+    // Ids one by one, with gaps (forwarded bodies), across carries, and back down.
+    var ids = Array(0..<130) + [198, 199, 200, 205, 999, 1_000, 1_008, 1_017, 7, -3, -2, 0]
+    ids += [Int.max - 1, Int.max, 999_999_999_999_999_999]
+    for (k, id) in ids.enumerated() {
+      let dest = k % 7 == 0 ? "client-\(k % 40)-with-a-long-name" : "c\(k % 23)"
+      let type = types[k % 3 == 0 ? (k / 3) % types.count : 0]
+      let fields = k % 5
+      buffer.appendLine { w in
+        w.open(head, dest: dest)
+        w.type(type)
+        for f in 0..<fields { w.field(keys[(f + k / 11) % keys.count], int: f) }
+        w.msgID(id)
+      }
+      JSONWriter.appendLine(to: &expected) { w in
+        w.open(src: "n1", dest: dest)
+        w.type(type)
+        for f in 0..<fields { w.field(keys[(f + k / 11) % keys.count], int: f) }
+        w.msgID(id)
+      }
+    }
+    let written = buffer.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+    #expect(written == String(decoding: expected, as: UTF8.self))
+  }
 }
