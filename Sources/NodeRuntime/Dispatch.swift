@@ -87,12 +87,14 @@ extension Node {
       return replyError(
         to: message, RPCError(.notSupported, "unsupported message type: \"\(message.type)\""))
     }
-    request = message
-    defer { requester = nil }
-    do {
-      try handler(self, message)
-    } catch {
-      replyError(to: message.address, Node.rpcError(error, context: message.type))
+    withUnsafePointer(to: message) { request in
+      self.request = request
+      defer { requester = nil }
+      do {
+        try handler(self, message)
+      } catch {
+        replyError(to: message.address, Node.rpcError(error, context: message.type))
+      }
     }
   }
 

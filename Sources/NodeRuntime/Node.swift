@@ -64,14 +64,15 @@ public final class Node {
   /// started the call whose completion runs; nil in timers. The request being handled is kept
   /// whole and its address made only when asked: most handlers start no call.
   var requester: ReplyAddress? {
-    get { request?.address ?? requesterAddress }
+    get { request?.pointee.address ?? requesterAddress }
     set {
       requesterAddress = newValue
       request = nil
     }
   }
-  /// The request being handled, while its handler runs.
-  var request: Message?
+  /// The request being handled, while its handler runs: the dispatcher's own, through a pointer
+  /// valid only then (keeping a copy cost a retain and a release a message).
+  var request: UnsafePointer<Message>?
   /// The requester set by a call's completion (or nil), when no request is being handled.
   var requesterAddress: ReplyAddress?
   var pending: PendingCalls<UInt32>
