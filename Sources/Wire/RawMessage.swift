@@ -108,10 +108,13 @@ public final class RawMessage: @unchecked Sendable {
   /// The body's field `key` (its last occurrence) as a `RawJSON`, which points into this
   /// message: to be used while the message is held and before it is loaded again.
   public func rawField(_ key: String) -> RawJSON? {
+    fieldSpan(key).flatMap { raw($0, RepeatDepth.nested) }
+  }
+
+  /// Where the body's field `key` lies (its last occurrence), if it has one.
+  @inline(__always) func fieldSpan(_ key: String) -> Span? {
     var key = key
-    return key.withUTF8 { k in spans.field(k, in: bytes, repeats: repeats) }.flatMap {
-      raw($0, RepeatDepth.nested)
-    }
+    return key.withUTF8 { k in spans.field(k, in: bytes, repeats: repeats) }
   }
 
   /// The body's field `name`, as `rawField(_:)` finds it, looked for first by `key` (the
@@ -150,10 +153,7 @@ public final class RawMessage: @unchecked Sendable {
 
   /// The body's field `key` (its last occurrence).
   public func field(_ key: String) -> RawValue? {
-    var key = key
-    return key.withUTF8 { k in spans.field(k, in: bytes, repeats: repeats) }.flatMap {
-      value($0, RepeatDepth.nested)
-    }
+    fieldSpan(key).flatMap { value($0, RepeatDepth.nested) }
   }
 }
 
