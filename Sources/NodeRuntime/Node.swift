@@ -61,8 +61,8 @@ public final class Node {
   /// Set while the runtime is inside a callback, to catch re-entry.
   var busy = false
   /// The request on whose behalf calls started now run: the one being handled, or the one that
-  /// started the call whose completion runs; nil in timers. The request being handled is kept
-  /// whole and its address made only when asked: most handlers start no call.
+  /// started the call whose completion runs; nil in timers. The request being handled is pointed
+  /// to and its address made only when asked: most handlers start no call.
   var requester: ReplyAddress? {
     get { request?.pointee.address ?? requesterAddress }
     set {
