@@ -284,13 +284,21 @@ struct BodyFields {
   /// whose `{` is at `body` in `bytes`; the fields must be known.
   func find(_ key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer, body: Int) -> Span
   {
-    let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + body
-    return withUnsafeBytes(of: words) { w in
+    let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    return find(body: body) { lo, hi in
+      hi &- lo == key.count && (key.isEmpty || Valid.same(base + lo, key))
+    }
+  }
+
+  /// Where the value of the first field whose key `matches` lies (an absent span when none
+  /// does), for the body whose `{` is at `body`; `matches` is given where the key's bytes lie.
+  @inline(__always) func find(body: Int, _ matches: (_ lo: Int, _ hi: Int) -> Bool) -> Span {
+    withUnsafeBytes(of: words) { w in
       for j in 0..<count {
         let word = w.load(fromByteOffset: j &* 8, as: UInt64.self)
-        let lo = Int(truncatingIfNeeded: word & 0xFFFF)
-        let hi = Int(truncatingIfNeeded: word &>> 16 & 0xFFFF)
-        if hi &- lo == key.count && (key.isEmpty || Valid.same(base + lo, key)) {
+        let lo = body &+ Int(truncatingIfNeeded: word & 0xFFFF)
+        let hi = body &+ Int(truncatingIfNeeded: word &>> 16 & 0xFFFF)
+        if matches(lo, hi) {
           return Span(
             lo: body &+ Int(truncatingIfNeeded: word &>> 32 & 0xFFFF),
             hi: body &+ Int(truncatingIfNeeded: word &>> 48))

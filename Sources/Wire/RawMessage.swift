@@ -120,23 +120,13 @@ public final class RawMessage: @unchecked Sendable {
   /// The body's field `name`, as `rawField(_:)` finds it, looked for first by `key` (the
   /// name's key) among the fields the envelope walk noted, a word at a time: no string is read.
   public func rawField(_ name: String, key: NameKey) -> RawJSON? {
-    let fields = spans.bodyFields
     let body = spans.body.lo
-    if !spans.escapedKey && fields.count > 0 && body >= 0 {
-      let words = fields.words
-      for j in 0..<fields.count {
-        let word =
-          j == 0 ? words.0 : j == 1 ? words.1 : j == 2 ? words.2 : words.3
-        let lo = body &+ Int(truncatingIfNeeded: word & 0xFFFF)
-        let hi = body &+ Int(truncatingIfNeeded: word &>> 16 & 0xFFFF)
-        guard hi &- lo == key.count && lo &+ 16 <= capacity else { continue }
-        if NameKey(words: UnsafeRawPointer(storage + lo), key.count) == key {
-          let span = Span(
-            lo: body &+ Int(truncatingIfNeeded: word &>> 32 & 0xFFFF),
-            hi: body &+ Int(truncatingIfNeeded: word &>> 48))
-          return raw(span, RepeatDepth.nested)
-        }
+    if !spans.escapedKey && spans.bodyFields.count > 0 && body >= 0 {
+      let span = spans.bodyFields.find(body: body) { lo, hi in
+        hi &- lo == key.count && lo &+ 16 <= capacity
+          && NameKey(words: UnsafeRawPointer(storage + lo), key.count) == key
       }
+      if span.lo >= 0 { return raw(span, RepeatDepth.nested) }
     }
     return rawField(name)
   }
