@@ -45,9 +45,9 @@ public final class Node {
   /// The envelopes kept, once `keepEnvelopes(_:)` was called.
   let envelopeLog = EnvelopeLog()
   /// The field `reply(to:_:passing:)` passed last, with its key.
-  var passedKey: (name: String, key: NameKey?) = ("", nil)
+  var passedKey = KeyedName()
   /// The last type noted as sent in the envelope log, with its key.
-  var sentType: (name: String, key: NameKey?) = ("", nil)
+  var sentType = KeyedName()
   var parser: StreamParser
   let output = LineBuffer()
   /// The start of the lines written last, for their sender (this node, once it has an id).
@@ -229,5 +229,18 @@ final class HandlerEntry {
     self.type = type
     self.key = NameKey(type)
     self.handler = handler
+  }
+}
+
+/// The last name asked for, with its key: made again only when the name changes (a name that
+/// is the same literal compares equal in one step).
+struct KeyedName {
+  private var name = ""
+  private var key: NameKey?
+
+  /// The key of `name`, nil when it has none.
+  mutating func key(of name: String) -> NameKey? {
+    if name != self.name { (self.name, key) = (name, NameKey(name)) }
+    return key
   }
 }

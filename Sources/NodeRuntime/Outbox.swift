@@ -20,8 +20,7 @@ extension Node {
     guard case .raw(let m) = request.storage else {
       return reply(to: request, type, [key: try request.value(key)])
     }
-    if key != passedKey.name { passedKey = (key, NameKey(key)) }
-    let found = passedKey.key.map { m.rawField(key, key: $0) } ?? m.rawField(key)
+    let found = passedKey.key(of: key).map { m.rawField(key, key: $0) } ?? m.rawField(key)
     guard let value = found else { throw request.missing(key) }
     reply(raw: m, type) { w in w.field(key, value) }
   }
@@ -187,13 +186,12 @@ extension Node {
   /// line head) and of the last type sent are kept, and a request's sender's is read from its
   /// bytes.
   private func note(_ dest: Recipient, _ type: String, in log: EnvelopeLog) {
-    if type != sentType.name { sentType = (type, NameKey(type)) }
     let destKey: NameKey?
     switch dest {
     case .name(let d): destKey = NameKey(d)
     case .sender(let m): destKey = m.srcKey
     }
-    if !log.record(now.unixMilliseconds, .sent, lineHeadKey, destKey, sentType.key) {
+    if !log.record(now.unixMilliseconds, .sent, lineHeadKey, destKey, sentType.key(of: type)) {
       log.nameLast(lineHead.src, dest.text, type)
     }
   }
