@@ -17,6 +17,15 @@ enum Descriptors {
     return (fds[0], fds[1])
   }
 
+  /// The read end of a pipe that holds `bytes` (within a pipe's capacity) and whose write end
+  /// is closed: input that ends after them.
+  static func input(_ bytes: [UInt8]) -> Int32 {
+    let p = pipe()
+    writeAll(p.write, bytes)
+    close(p.write)
+    return p.read
+  }
+
   /// A connected pair of Unix stream sockets.
   static func socketPair() -> (Int32, Int32) {
     var fds: [Int32] = [-1, -1]

@@ -15,18 +15,16 @@ struct EventLoopTests {
 
   @Test func bytesFromAPipeAreDeliveredInOrderAndTheEchoIsWritten() throws {
     let lines = numberedLines(1_000)  // About 20 KiB, within a pipe's capacity.
-    let input = Descriptors.pipe()
+    let input = Descriptors.input(lines)
     let output = Descriptors.pipe()
-    Descriptors.writeAll(input.write, lines)
-    close(input.write)
     let machine = FakeMachine()
-    #expect(try run(machine, input: input.read, output: output.write) == 0)
+    #expect(try run(machine, input: input, output: output.write) == 0)
     close(output.write)
     #expect(machine.received == lines)
     #expect(Descriptors.readAll(output.read) == uppercased(lines) + Array("BYE\n".utf8))
     #expect(machine.callOrder == ["receive", "endOfInput", "stop(endOfInput)"])
     #expect(machine.stopReasons == [.endOfInput])
-    close(input.read)
+    close(input)
     close(output.read)
   }
 
@@ -72,33 +70,30 @@ struct EventLoopTests {
 
   @Test func aDeadlineFiresOnceAtOrAfterItAndThenTheNodeFinishes() throws {
     let deadline = Clock.read().monotonic + .milliseconds(30)
-    let input = Descriptors.pipe()
-    close(input.write)
+    let input = Descriptors.input([])
     let output = Descriptors.temporaryFile()
     let machine = FakeMachine(deadline: deadline)
-    #expect(try run(machine, input: input.read, output: output) == 0)
+    #expect(try run(machine, input: input, output: output) == 0)
     #expect(machine.fireTimes.count == 1)
     #expect(machine.fireTimes.allSatisfy { $0 >= deadline })
     #expect(machine.calls == ["endOfInput", "fire", "stop(endOfInput)"])
     #expect(Descriptors.contents(output) == Array("FIRED\nBYE\n".utf8))
-    close(input.read)
+    close(input)
     close(output)
   }
 
   @Test func aDeadlineThatMovesEarlierFiresAtTheEarlierOne() throws {
     let start = Clock.read().monotonic
-    let input = Descriptors.pipe()
-    Descriptors.writeAll(input.write, Array("SOON\n".utf8))
-    close(input.write)
+    let input = Descriptors.input(Array("SOON\n".utf8))
     let output = Descriptors.temporaryFile()
     let machine = FakeMachine(deadline: start + .milliseconds(60_000))
     machine.moveDeadlineOn = ("SOON", .milliseconds(20))
-    #expect(try run(machine, input: input.read, output: output) == 0)
+    #expect(try run(machine, input: input, output: output) == 0)
     let moved = try #require(machine.readings.first).monotonic + .milliseconds(20)
     #expect(machine.fireTimes.count == 1)
     #expect(machine.fireTimes.allSatisfy { $0 >= moved && $0 < start + .milliseconds(30_000) })
     #expect(Descriptors.contents(output) == Array("SOON\nFIRED\nBYE\n".utf8))
-    close(input.read)
+    close(input)
     close(output)
   }
 
@@ -106,19 +101,17 @@ struct EventLoopTests {
     // The timer is not set again when the deadline moves later (no system call for a call that
     // was answered): it wakes the loop at the old deadline, which then sets it for the new one.
     let start = Clock.read().monotonic
-    let input = Descriptors.pipe()
-    Descriptors.writeAll(input.write, Array("LATER\n".utf8))
-    close(input.write)
+    let input = Descriptors.input(Array("LATER\n".utf8))
     let output = Descriptors.temporaryFile()
     let machine = FakeMachine(deadline: start + .milliseconds(200))
     machine.moveDeadlineOn = ("LATER", .milliseconds(400))
-    #expect(try run(machine, input: input.read, output: output) == 0)
+    #expect(try run(machine, input: input, output: output) == 0)
     let later = try #require(machine.readings.first).monotonic + .milliseconds(400)
     #expect(machine.fireTimes.count == 2)
     #expect(machine.fireTimes.first.map { $0 >= start + .milliseconds(200) && $0 < later } == true)
     #expect(machine.fireTimes.last.map { $0 >= later } == true)
     #expect(Descriptors.contents(output) == Array("LATER\nFIRED\nBYE\n".utf8))
-    close(input.read)
+    close(input)
     close(output)
   }
 
