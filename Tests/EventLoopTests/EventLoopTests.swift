@@ -82,37 +82,45 @@ struct EventLoopTests {
     close(output)
   }
 
-  @Test func aDeadlineThatMovesEarlierFiresAtTheEarlierOne() throws {
+  /// Runs a machine armed for `armed` from now that reads the line `line` and then moves its
+  /// deadline to `moved` after that reading. Returns the machine, the start, the moved deadline
+  /// and what was written.
+  private func runMovingTheDeadline(armed: Interval, line: String, moved: Interval) throws -> (
+    machine: FakeMachine, start: Instant, moved: Instant, written: [UInt8]
+  ) {
     let start = Clock.read().monotonic
-    let input = Descriptors.input(Array("SOON\n".utf8))
+    let input = Descriptors.input(Array((line + "\n").utf8))
     let output = Descriptors.temporaryFile()
-    let machine = FakeMachine(deadline: start + .milliseconds(60_000))
-    machine.moveDeadlineOn = ("SOON", .milliseconds(20))
+    defer {
+      close(input)
+      close(output)
+    }
+    let machine = FakeMachine(deadline: start + armed)
+    machine.moveDeadlineOn = (line, moved)
     #expect(try run(machine, input: input, output: output) == 0)
-    let moved = try #require(machine.readings.first).monotonic + .milliseconds(20)
-    #expect(machine.fireTimes.count == 1)
-    #expect(machine.fireTimes.allSatisfy { $0 >= moved && $0 < start + .milliseconds(30_000) })
-    #expect(Descriptors.contents(output) == Array("SOON\nFIRED\nBYE\n".utf8))
-    close(input)
-    close(output)
+    let movedTo = try #require(machine.readings.first).monotonic + moved
+    return (machine, start, movedTo, Descriptors.contents(output))
+  }
+
+  @Test func aDeadlineThatMovesEarlierFiresAtTheEarlierOne() throws {
+    let r = try runMovingTheDeadline(
+      armed: .milliseconds(60_000), line: "SOON", moved: .milliseconds(20))
+    #expect(r.machine.fireTimes.count == 1)
+    #expect(
+      r.machine.fireTimes.allSatisfy { $0 >= r.moved && $0 < r.start + .milliseconds(30_000) })
+    #expect(r.written == Array("SOON\nFIRED\nBYE\n".utf8))
   }
 
   @Test func aDeadlineThatMovesLaterWakesTheLoopOnceAtTheOldOneThenFiresAtTheNew() throws {
     // The timer is not set again when the deadline moves later (no system call for a call that
     // was answered): it wakes the loop at the old deadline, which then sets it for the new one.
-    let start = Clock.read().monotonic
-    let input = Descriptors.input(Array("LATER\n".utf8))
-    let output = Descriptors.temporaryFile()
-    let machine = FakeMachine(deadline: start + .milliseconds(200))
-    machine.moveDeadlineOn = ("LATER", .milliseconds(400))
-    #expect(try run(machine, input: input, output: output) == 0)
-    let later = try #require(machine.readings.first).monotonic + .milliseconds(400)
-    #expect(machine.fireTimes.count == 2)
-    #expect(machine.fireTimes.first.map { $0 >= start + .milliseconds(200) && $0 < later } == true)
-    #expect(machine.fireTimes.last.map { $0 >= later } == true)
-    #expect(Descriptors.contents(output) == Array("LATER\nFIRED\nBYE\n".utf8))
-    close(input)
-    close(output)
+    let r = try runMovingTheDeadline(
+      armed: .milliseconds(200), line: "LATER", moved: .milliseconds(400))
+    #expect(r.machine.fireTimes.count == 2)
+    #expect(
+      r.machine.fireTimes.first.map { $0 >= r.start + .milliseconds(200) && $0 < r.moved } == true)
+    #expect(r.machine.fireTimes.last.map { $0 >= r.moved } == true)
+    #expect(r.written == Array("LATER\nFIRED\nBYE\n".utf8))
   }
 
   @Test func aDueTimerRunsBetweenChunksOfARegularFile() throws {
