@@ -26,7 +26,9 @@ extension StreamParser {
             // takes holds no newline, so the line ends at the first newline after it, just
             // after it as a rule. That spares a search over the line (about 100 instructions
             // an echo).
-            if lineEnd < i, let views, let e = offerWalked(p, from: i, to: end, views, emit) {
+            if lineEnd < i, let views,
+              let e = offer(p, from: i, to: end, atEOF: false, walkOnly: true, views, emit)
+            {
               lineEnd = e < end && p[e] == 0x0A ? e : Newlines.first(p, from: e, to: end)
               if lineEnd < end { lines.passLine(p, base: base, from: i, newline: lineEnd) }
               i = e
@@ -146,37 +148,27 @@ extension StreamParser {
   /// Validates the value at `s` as a `MessageView` and offers it to `views`; parses and emits it
   /// if `views` does not take it. Returns where to go on, or nil when the value is not valid
   /// and whole before `end` (the caller then goes the usual way, which reports the problem).
+  /// With `walkOnly`, only the envelope walk is tried, and nil also means it did not take the
+  /// value (nothing is emitted then): a value it takes lies whole in its line, however far `end`
+  /// is.
   mutating func offer(
-    _ p: UnsafeRawBufferPointer, from s: Int, to end: Int, atEOF: Bool,
+    _ p: UnsafeRawBufferPointer, from s: Int, to end: Int, atEOF: Bool, walkOnly: Bool = false,
     _ views: (MessageView) -> Bool, _ emit: (ParseEvent) -> Void
   ) -> Int? {
     let limit = end - s > maxValueBytes ? s + maxValueBytes : end
     var parser = ByteParser(p, from: s, to: limit, maxDepth: maxDepth, atEOF: atEOF)
     swap(&parser.keyStarts, &keyScratch)
     defer { swap(&parser.keyStarts, &keyScratch) }
-    let view: MessageView
-    do throws(ParseFailure) {
-      view = try MessageView(parsing: &parser)
-    } catch {
-      return nil
-    }
-    deliver(view, p, from: s, to: parser.i, views, emit)
-    return parser.i
-  }
-
-  /// `offer` with the envelope walk alone, at most to `end`: returns where the value ends, or
-  /// nil (having emitted nothing) when the walk does not take it. A value it takes lies whole
-  /// in its line, however far `end` is.
-  mutating func offerWalked(
-    _ p: UnsafeRawBufferPointer, from s: Int, to end: Int,
-    _ views: (MessageView) -> Bool, _ emit: (ParseEvent) -> Void
-  ) -> Int? {
-    let limit = end - s > maxValueBytes ? s + maxValueBytes : end
-    var parser = ByteParser(p, from: s, to: limit, maxDepth: maxDepth, atEOF: false)
-    swap(&parser.keyStarts, &keyScratch)
-    defer { swap(&parser.keyStarts, &keyScratch) }
     var view = MessageView()
-    guard view.walk(&parser) else { return nil }
+    if walkOnly {
+      guard view.walk(&parser) else { return nil }
+    } else {
+      do throws(ParseFailure) {
+        view = try MessageView(parsing: &parser)
+      } catch {
+        return nil
+      }
+    }
     deliver(view, p, from: s, to: parser.i, views, emit)
     return parser.i
   }
