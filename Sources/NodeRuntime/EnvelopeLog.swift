@@ -32,7 +32,7 @@ final class EnvelopeLog {
   struct Slot {
     var unixMilliseconds: Int64 = 0
     var direction = EnvelopeEntry.Direction.received
-    /// The names; nil: they are in `overflow`.
+    /// The names; nil: they are in `overflow` (or the slot was never written).
     var names: (src: NameKey, dest: NameKey, type: NameKey)?
   }
 
